@@ -1,0 +1,87 @@
+package org.aeic.cli;
+
+import java.io.PrintWriter;
+import org.aeic.codec.AeicException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code aeic} command. Exit codes: 0 success, 1 bad input or failed operation (one line on
+ * stderr), 2 usage error. Every exception is mapped here, in one place.
+ */
+@Command(name = "aeic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "AEIC learned image codec: compress, decompress, inspect, train and evaluate.",
+        subcommands = {TrainCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code (tests use this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(Main::exitCode);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("aeic: " + message(ex));
+            commandLine.getErr().flush();
+            return exitCode(ex);
+        });
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            ex.getCommandLine().getErr().println("aeic: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'aeic " + ex.getCommandLine().getCommandName()
+                    .replace("aeic", "").trim() + " --help' for usage.".replace("aeic  ", "aeic "));
+            return EXIT_USAGE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof CommandLine.ParameterException) {
+            return EXIT_USAGE;
+        }
+        return EXIT_FAILURE;
+    }
+
+    /** One line for the user: our own messages as they are, anything else named by type. */
+    static String message(Throwable ex) {
+        if (ex instanceof AeicException || ex instanceof CliException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof java.nio.file.NoSuchFileException e) {
+            return "no such file: " + e.getFile();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException e) {
+            return "permission denied: " + e.getFile();
+        }
+        if (ex instanceof java.io.IOException) {
+            return "I/O error: " + ex.getMessage();
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (try a smaller image or a larger -Xmx)";
+        }
+        return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"aeic " + (v == null ? "dev" : v) + " (GEMM: "
+                    + org.aeic.codec.tensor.Gemm.kernelName() + ")"};
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.aeic.codec.entropy;
+
+import org.aeic.codec.AeicException;
+
+/**
+ * Codes a quantized latent (channel-major: channel {@code c} occupies
+ * {@code [c * planeSize, (c + 1) * planeSize)}) as one rANS stream, each channel with its own table.
+ */
+public final class LatentCoder {
+    private LatentCoder() {}
+
+    /** Encodes {@code channels * planeSize} symbols; {@code tables[c]} models channel {@code c}. */
+    public static byte[] encode(int[] symbols, int channels, int planeSize, SymbolTable[] tables) {
+        checkShape(channels, planeSize, tables);
+        if ((long) channels * planeSize != symbols.length) {
+            throw new IllegalArgumentException("expected " + (long) channels * planeSize + " symbols, got " + symbols.length);
+        }
+        RansEncoder enc = new RansEncoder();
+        for (int c = 0, i = 0; c < channels; c++) {
+            SymbolTable t = tables[c];
+            for (int end = i + planeSize; i < end; i++) t.encode(symbols[i], enc);
+        }
+        return enc.finish();
+    }
+
+    /**
+     * Decodes what {@link #encode} wrote in {@code buf[off, off + len)}. Corrupt or truncated input
+     * throws {@link AeicException} (or, rarely, yields wrong symbols); it never hangs and allocates
+     * nothing beyond the returned array.
+     */
+    public static int[] decode(byte[] buf, int off, int len, int channels, int planeSize, SymbolTable[] tables)
+            throws AeicException {
+        // the shape usually comes from a stream header, so a bad one is the input's fault
+        if (channels < 0 || planeSize < 0 || (long) channels * planeSize > Integer.MAX_VALUE - 8) {
+            throw new AeicException("bad latent shape " + channels + " x " + planeSize);
+        }
+        checkShape(channels, planeSize, tables);
+        RansDecoder dec = new RansDecoder(buf, off, len);
+        int[] out = new int[channels * planeSize];
+        for (int c = 0, i = 0; c < channels; c++) {
+            if (dec.isCorrupt()) break; // no point decoding the rest; checkEnd reports it
+            SymbolTable t = tables[c];
+            for (int end = i + planeSize; i < end; i++) out[i] = t.decode(dec);
+        }
+        dec.checkEnd();
+        return out;
+    }
+
+    private static void checkShape(int channels, int planeSize, SymbolTable[] tables) {
+        if (channels < 0 || planeSize < 0 || tables.length < channels) {
+            throw new IllegalArgumentException("bad latent shape " + channels + " x " + planeSize
+                    + " with " + tables.length + " tables");
+        }
+    }
+}

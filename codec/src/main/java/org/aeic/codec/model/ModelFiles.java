@@ -1,0 +1,186 @@
+package org.aeic.codec.model;
+
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.aeic.codec.AeicException;
+import org.aeic.codec.entropy.SymbolTable;
+import org.aeic.codec.nn.Param;
+import org.aeic.proto.Architecture;
+import org.aeic.proto.ChannelTable;
+import org.aeic.proto.ModelFile;
+import org.aeic.proto.NamedTensor;
+import org.aeic.proto.Provenance;
+import org.aeic.proto.QualityLevel;
+
+/** Reads and writes model files (protobuf {@link ModelFile}). */
+public final class ModelFiles {
+    /** Model files are small (a few MB); anything bigger is refused before parsing. */
+    public static final int MAX_MODEL_BYTES = 256 << 20;
+    public static final int PRECISION_BITS = 16;
+    public static final int MAX_SYMBOLS = 2048;
+
+    private ModelFiles() {
+    }
+
+    /** A rate point to export: quality number, its λ and its gain vector (null = all ones). */
+    public record LevelSpec(float quality, float lambda, float[] gain) {
+    }
+
+    /** Builds a model file: weights as they are, integer tables from the prior for every level. */
+    public static ModelFile toProto(FactorizedModel net, String id, String description, List<LevelSpec> levels,
+                                    Provenance provenance, Map<String, float[]> extraTensors) {
+        ModelFile.Builder b = ModelFile.newBuilder()
+                .setId(id)
+                .setDescription(description)
+                .setArchitecture(Architecture.newBuilder().setKind(FactorizedModel.KIND).setChannelsN(net.n)
+                        .setChannelsM(net.m).setKernel(FactorizedModel.KERNEL).setLayers(FactorizedModel.LAYERS))
+                .setProvenance(provenance);
+        for (Param p : net.params()) {
+            b.addTensors(tensor(p.name, p.shape, p.data));
+        }
+        extraTensors.forEach((name, data) -> b.addTensors(tensor(name, new int[] {data.length}, data)));
+        for (LevelSpec spec : levels) {
+            QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(spec.quality()).setLambda(spec.lambda());
+            for (int c = 0; c < net.m; c++) {
+                q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
+                int[] t = net.prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
+                ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(net.prior.center(c))
+                        .setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
+                for (int i = 1; i < t.length; i++) {
+                    ct.addFreq(t[i]);
+                }
+                q.addTables(ct);
+            }
+            b.addQualities(q);
+        }
+        return b.build();
+    }
+
+    private static NamedTensor tensor(String name, int[] shape, float[] data) {
+        NamedTensor.Builder t = NamedTensor.newBuilder().setName(name);
+        for (int s : shape) {
+            t.addShape(s);
+        }
+        for (float v : data) {
+            t.addData(v);
+        }
+        return t.build();
+    }
+
+    /** Parses a model file from a length-capped buffer. */
+    public static ModelFile parse(byte[] bytes) throws AeicException {
+        if (bytes.length > MAX_MODEL_BYTES) {
+            throw new AeicException("model file too large: " + bytes.length + " bytes");
+        }
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setSizeLimit(MAX_MODEL_BYTES);
+            return ModelFile.parseFrom(in);
+        } catch (IOException e) {
+            throw new AeicException("corrupt model file: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] readCapped(InputStream in) throws IOException, AeicException {
+        byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1);
+        if (bytes.length > MAX_MODEL_BYTES) {
+            throw new AeicException("model file too large");
+        }
+        return bytes;
+    }
+
+    /** Loads a model for coding; every tensor shape and table is validated. */
+    public static CodecModel load(byte[] bytes) throws AeicException {
+        ModelFile f = parse(bytes);
+        FactorizedModel net = restore(f);
+        List<CodecModel.Level> levels = new ArrayList<>();
+        for (QualityLevel q : f.getQualitiesList()) {
+            if (q.getTablesCount() != net.m || q.getGainCount() != net.m) {
+                throw new AeicException("model " + f.getId() + ": quality " + q.getQuality() + " has "
+                        + q.getTablesCount() + " tables for " + net.m + " channels");
+            }
+            float[] gain = new float[net.m];
+            float[] center = new float[net.m];
+            SymbolTable[] tables = new SymbolTable[net.m];
+            for (int c = 0; c < net.m; c++) {
+                gain[c] = q.getGain(c);
+                if (!(gain[c] > 0) || Float.isInfinite(gain[c])) {
+                    throw new AeicException("model " + f.getId() + ": bad gain");
+                }
+                center[c] = q.getTables(c).getCenter();
+                tables[c] = SymbolTable.of(q.getTables(c));
+            }
+            levels.add(new CodecModel.Level(q.getQuality(), q.getLambda(), gain, center, tables));
+        }
+        if (levels.isEmpty()) {
+            throw new AeicException("model " + f.getId() + " has no quality levels");
+        }
+        return new CodecModel(f.getId(), sha256(bytes), net, levels, f);
+    }
+
+    /** The transforms and prior of a model file (also used to resume training). */
+    public static FactorizedModel restore(ModelFile f) throws AeicException {
+        Architecture a = f.getArchitecture();
+        if (!FactorizedModel.KIND.equals(a.getKind()) || a.getKernel() != FactorizedModel.KERNEL
+                || a.getLayers() != FactorizedModel.LAYERS || a.getChannelsN() < 1 || a.getChannelsN() > 1024
+                || a.getChannelsM() < 1 || a.getChannelsM() > 1024) {
+            throw new AeicException("model " + f.getId() + ": unsupported architecture " + a.getKind());
+        }
+        FactorizedModel net = new FactorizedModel(a.getChannelsN(), a.getChannelsM());
+        for (Param p : net.params()) {
+            NamedTensor t = f.getTensorsList().stream().filter(x -> x.getName().equals(p.name)).findFirst()
+                    .orElseThrow(() -> new AeicException("model " + f.getId() + ": missing tensor " + p.name));
+            if (t.getDataCount() != p.size()) {
+                throw new AeicException("model " + f.getId() + ": tensor " + p.name + " has " + t.getDataCount()
+                        + " values, expected " + p.size());
+            }
+            for (int i = 0; i < p.size(); i++) {
+                p.data[i] = t.getData(i);
+            }
+        }
+        return net;
+    }
+
+    /** A tensor stored beside the weights (optimizer state in checkpoints), or null. */
+    public static float[] extraTensor(ModelFile f, String name) {
+        for (NamedTensor t : f.getTensorsList()) {
+            if (t.getName().equals(name)) {
+                float[] v = new float[t.getDataCount()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = t.getData(i);
+                }
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Writes to a temporary file beside the target, then renames it over the target. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

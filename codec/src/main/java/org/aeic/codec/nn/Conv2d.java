@@ -1,0 +1,99 @@
+package org.aeic.codec.nn;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.aeic.codec.tensor.ConvGeometry;
+import org.aeic.codec.tensor.Gemm;
+import org.aeic.codec.tensor.Ops;
+import org.aeic.codec.tensor.Tensor;
+
+/**
+ * k x k convolution with stride and "same" padding (out = ceil(in / stride)), as a GEMM:
+ * {@code out[cout x pixels] = W[cout x cin*k*k] * im2col(x) + b}.
+ */
+public final class Conv2d implements Layer {
+    /** Column buffers in inference are at most this many floats per thread (bounded memory on big tiles). */
+    static final int MAX_COLS = 1 << 22;
+
+    private final int cin;
+    private final int cout;
+    private final int k;
+    private final int stride;
+    public final Param weight;
+    public final Param bias;
+
+    public Conv2d(String name, int cin, int cout, int k, int stride) {
+        this.cin = cin;
+        this.cout = cout;
+        this.k = k;
+        this.stride = stride;
+        this.weight = new Param(name + ".weight", cout, cin, k, k);
+        this.bias = new Param(name + ".bias", cout);
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public int[] outputShape(int c, int h, int w) {
+        return new int[] {cout, (h + stride - 1) / stride, (w + stride - 1) / stride};
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        if (x.c != cin) {
+            throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);
+        }
+        ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
+        Tensor out = new Tensor(cout, g.smallH(), g.smallW());
+        int kk = g.patch();
+        int n = out.plane();
+        Ops.fillRows(out.data, 0, n, cout, n, bias.data);
+        if (tape != null) {
+            float[] cols = new float[kk * n];
+            g.im2col(x.data, 0, 0, g.smallH(), cols);
+            Gemm.gemm(cout, n, kk, weight.data, 0, kk, cols, 0, n, out.data, 0, n);
+            tape.push(x);
+            return out;
+        }
+        // inference: bands of output rows, each with its own bounded column buffer, in parallel;
+        // every output element is still one GEMM chain, so banding does not change the result
+        int rows = Math.max(1, Math.min(MAX_COLS / (kk * g.smallW()),
+                (g.smallH() + Gemm.parallelism() - 1) / Gemm.parallelism()));
+        int bands = (g.smallH() + rows - 1) / rows;
+        IntStream.range(0, bands).parallel().forEach(t -> {
+            int y0 = t * rows;
+            int y1 = Math.min(g.smallH(), y0 + rows);
+            int nb = (y1 - y0) * g.smallW();
+            float[] cols = new float[kk * nb];
+            g.im2col(x.data, 0, y0, y1, cols);
+            Gemm.gemm(cout, nb, kk, weight.data, 0, kk, cols, 0, nb, out.data, y0 * g.smallW(), n);
+        });
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad) {
+        Tensor x = tape.pop();
+        ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
+        int kk = g.patch();
+        int n = dy.plane();
+        Ops.addRowSums(dy.data, cout, n, grads.of(bias));
+        // dW += dy * im2row(x)
+        float[] rows = new float[n * kk];
+        g.im2row(x.data, 0, rows);
+        Gemm.gemm(cout, kk, n, dy.data, 0, n, rows, 0, kk, grads.of(weight), 0, kk);
+        if (!needInputGrad) {
+            return null;
+        }
+        // dx = col2im(W^T * dy)
+        float[] wt = Ops.transpose(weight.data, cout, kk);
+        float[] cols = new float[kk * n];
+        Gemm.gemm(kk, n, cout, wt, 0, cout, dy.data, 0, n, cols, 0, n);
+        Tensor dx = new Tensor(cin, x.h, x.w);
+        g.col2im(cols, 0, g.smallH(), dx.data, 0, 0, cin);
+        return dx;
+    }
+}

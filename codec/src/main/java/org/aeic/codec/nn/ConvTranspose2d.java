@@ -1,0 +1,95 @@
+package org.aeic.codec.nn;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.aeic.codec.tensor.ConvGeometry;
+import org.aeic.codec.tensor.Gemm;
+import org.aeic.codec.tensor.Ops;
+import org.aeic.codec.tensor.Tensor;
+
+/**
+ * Transposed k x k convolution (deconvolution) with stride s: output is exactly s times the input
+ * (PyTorch's ConvTranspose2d with padding k/2 and output_padding s-1). Weight layout
+ * {@code [cin][cout][k][k]}, as in PyTorch. As GEMMs: {@code cols = W^T * x}, then col2im.
+ */
+public final class ConvTranspose2d implements Layer {
+    private final int cin;
+    private final int cout;
+    private final int k;
+    private final int stride;
+    public final Param weight;
+    public final Param bias;
+
+    public ConvTranspose2d(String name, int cin, int cout, int k, int stride) {
+        this.cin = cin;
+        this.cout = cout;
+        this.k = k;
+        this.stride = stride;
+        this.weight = new Param(name + ".weight", cin, cout, k, k);
+        this.bias = new Param(name + ".bias", cout);
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public int[] outputShape(int c, int h, int w) {
+        return new int[] {cout, h * stride, w * stride};
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        if (x.c != cin) {
+            throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);
+        }
+        ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
+        int kk = g.patch();
+        Tensor out = new Tensor(cout, g.bigH(), g.bigW());
+        Ops.fillRows(out.data, 0, out.plane(), cout, out.plane(), bias.data);
+        float[] wt = Ops.transpose(weight.data, cin, kk);
+        int nIn = x.plane();
+        if (tape != null) {
+            float[] cols = new float[kk * nIn];
+            Gemm.gemm(kk, nIn, cin, wt, 0, cin, x.data, 0, nIn, cols, 0, nIn);
+            g.col2im(cols, 0, x.h, out.data, 0, 0, cout);
+            tape.push(x);
+            return out;
+        }
+        // inference: bands of input rows in a fixed order (bands overlap in the output, and the band
+        // size depends only on the shape, so the sum order and the result do not depend on threads)
+        int rows = Math.max(1, Conv2d.MAX_COLS / (kk * x.w));
+        for (int y0 = 0; y0 < x.h; y0 += rows) {
+            int y1 = Math.min(x.h, y0 + rows);
+            int nb = (y1 - y0) * x.w;
+            float[] cols = new float[kk * nb];
+            Gemm.gemmParallel(kk, nb, cin, wt, 0, cin, x.data, y0 * x.w, nIn, cols, 0, nb);
+            int by0 = y0;
+            IntStream.range(0, cout).parallel().forEach(c -> g.col2im(cols, by0, y1, out.data, 0, c, c + 1));
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad) {
+        Tensor x = tape.pop();
+        ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
+        int kk = g.patch();
+        int nIn = x.plane();
+        Ops.addRowSums(dy.data, cout, dy.plane(), grads.of(bias));
+        // dW += x * im2row(dy)
+        float[] rows = new float[nIn * kk];
+        g.im2row(dy.data, 0, rows);
+        Gemm.gemm(cin, kk, nIn, x.data, 0, nIn, rows, 0, kk, grads.of(weight), 0, kk);
+        if (!needInputGrad) {
+            return null;
+        }
+        // dx = W * im2col(dy)
+        float[] cols = new float[kk * nIn];
+        g.im2col(dy.data, 0, 0, x.h, cols);
+        Tensor dx = new Tensor(cin, x.h, x.w);
+        Gemm.gemm(cin, nIn, kk, weight.data, 0, kk, cols, 0, nIn, dx.data, 0, nIn);
+        return dx;
+    }
+}

@@ -1,0 +1,139 @@
+package org.aeic.codec.nn;
+
+import java.util.List;
+import org.aeic.codec.tensor.Gemm;
+import org.aeic.codec.tensor.Ops;
+import org.aeic.codec.tensor.Tensor;
+
+/**
+ * Generalized divisive normalization (Ballé et al. 2016) and its inverse:
+ * {@code y_i = x_i / sqrt(beta_i + sum_j gamma_ij x_j^2)} (GDN) or {@code x_i * sqrt(...)} (IGDN).
+ *
+ * <p>Trained through a reparametrisation that keeps the denominator positive whatever Adam does:
+ * {@code beta = betaRaw^2 + BETA_MIN}, {@code gamma = gammaRaw^2}. The model file stores the raw values.
+ */
+public final class Gdn implements Layer {
+    static final float BETA_MIN = 1e-6f;
+
+    private final int channels;
+    private final boolean inverse;
+    public final Param beta;
+    public final Param gamma;
+
+    public Gdn(String name, int channels, boolean inverse) {
+        this.channels = channels;
+        this.inverse = inverse;
+        this.beta = new Param(name + ".beta", channels);
+        this.gamma = new Param(name + ".gamma", channels, channels);
+    }
+
+    /** CompressAI's initialisation: beta = 1, gamma = 0.1 I (off-diagonals tiny, so Adam can move them). */
+    public void initDefault() {
+        java.util.Arrays.fill(beta.data, (float) Math.sqrt(1.0 - BETA_MIN));
+        float off = (float) Math.pow(2, -9);
+        for (int i = 0; i < channels; i++) {
+            for (int j = 0; j < channels; j++) {
+                gamma.data[i * channels + j] = i == j ? (float) Math.sqrt(0.1) : off;
+            }
+        }
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(beta, gamma);
+    }
+
+    @Override
+    public int[] outputShape(int c, int h, int w) {
+        return new int[] {c, h, w};
+    }
+
+    private float[] effectiveBeta() {
+        float[] b = new float[channels];
+        for (int i = 0; i < channels; i++) {
+            b[i] = beta.data[i] * beta.data[i] + BETA_MIN;
+        }
+        return b;
+    }
+
+    private float[] effectiveGamma() {
+        float[] g = new float[channels * channels];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = gamma.data[i] * gamma.data[i];
+        }
+        return g;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tape tape) {
+        int c = channels;
+        int n = x.plane();
+        float[] x2 = new float[c * n];
+        for (int i = 0; i < x2.length; i++) {
+            x2[i] = x.data[i] * x.data[i];
+        }
+        float[] s = new float[c * n];
+        Ops.fillRows(s, 0, n, c, n, effectiveBeta());
+        if (tape != null) {
+            Gemm.gemm(c, n, c, effectiveGamma(), 0, c, x2, 0, n, s, 0, n);
+        } else {
+            Gemm.gemmParallel(c, n, c, effectiveGamma(), 0, c, x2, 0, n, s, 0, n);
+        }
+        Tensor y = new Tensor(c, x.h, x.w, x2); // reuse x2's storage for the output
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) Math.sqrt(s[i]);
+            y.data[i] = inverse ? x.data[i] * s[i] : x.data[i] / s[i];
+        }
+        if (tape != null) {
+            tape.push(x);
+            tape.push(s);
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad) {
+        float[] s = tape.pop();
+        Tensor x = tape.pop();
+        int c = channels;
+        int n = x.plane();
+        // GDN:  t = dy*x/s^3, dx = dy/s - x*(gamma^T t), dgamma = -1/2 t x2^T, dbeta = -1/2 sum t
+        // IGDN: t = dy*x/s,   dx = dy*s + x*(gamma^T t), dgamma = +1/2 t x2^T, dbeta = +1/2 sum t
+        float[] t = new float[c * n];
+        for (int i = 0; i < t.length; i++) {
+            float si = s[i];
+            t[i] = inverse ? dy.data[i] * x.data[i] / si : dy.data[i] * x.data[i] / (si * si * si);
+        }
+        float sign = inverse ? 0.5f : -0.5f;
+        float[] x2t = new float[n * c];
+        for (int ch = 0; ch < c; ch++) {
+            for (int p = 0; p < n; p++) {
+                float v = x.data[ch * n + p];
+                x2t[p * c + ch] = v * v;
+            }
+        }
+        float[] dGammaEff = new float[c * c];
+        Gemm.gemm(c, c, n, t, 0, n, x2t, 0, c, dGammaEff, 0, c);
+        float[] dBetaEff = new float[c];
+        Ops.addRowSums(t, c, n, dBetaEff);
+        float[] gb = grads.of(beta);
+        float[] gg = grads.of(gamma);
+        for (int i = 0; i < c; i++) {
+            gb[i] += sign * dBetaEff[i] * 2 * beta.data[i];
+        }
+        for (int i = 0; i < c * c; i++) {
+            gg[i] += sign * dGammaEff[i] * 2 * gamma.data[i];
+        }
+        if (!needInputGrad) {
+            return null;
+        }
+        float[] gt = Ops.transpose(effectiveGamma(), c, c);
+        float[] u = new float[c * n];
+        Gemm.gemm(c, n, c, gt, 0, c, t, 0, n, u, 0, n);
+        Tensor dx = new Tensor(c, x.h, x.w);
+        for (int i = 0; i < u.length; i++) {
+            dx.data[i] = inverse ? dy.data[i] * s[i] + x.data[i] * u[i] : dy.data[i] / s[i] - x.data[i] * u[i];
+        }
+        return dx;
+    }
+}

@@ -1,0 +1,24 @@
+package org.aeic.codec.nn;
+
+import java.util.List;
+import org.aeic.codec.tensor.Tensor;
+
+/**
+ * One differentiable stage of a transform. The same forward code serves the codec and the trainer:
+ * with a null tape it runs inference (parallel, memory-bounded); with a tape it records what
+ * {@link #backward} needs and runs on the calling thread (the trainer parallelises over samples).
+ */
+public interface Layer {
+    Tensor forward(Tensor x, Tape tape);
+
+    /**
+     * Accumulates parameter gradients into {@code grads} and returns dLoss/dx, or null when
+     * {@code needInputGrad} is false.
+     */
+    Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad);
+
+    List<Param> params();
+
+    /** Output shape {c, h, w} for an input of the given shape. */
+    int[] outputShape(int c, int h, int w);
+}

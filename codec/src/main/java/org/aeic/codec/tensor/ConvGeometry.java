@@ -1,0 +1,111 @@
+package org.aeic.codec.tensor;
+
+/**
+ * The index map shared by strided convolution and its transpose: a "big" map of
+ * {@code channels x bigH x bigW} and a "small" map of {@code smallH x smallW}, where
+ * {@code small[y][x]} sees {@code big[y*stride + ky - pad][x*stride + kx - pad]} for a k x k kernel.
+ * A convolution reads big and writes small; a transposed convolution does the reverse.
+ */
+public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int smallW, int k, int stride, int pad) {
+
+    /** Geometry of a convolution over a {@code channels x h x w} input ("same" padding: out = ceil(in/stride)). */
+    public static ConvGeometry forConv(int channels, int h, int w, int k, int stride) {
+        return new ConvGeometry(channels, h, w, (h + stride - 1) / stride, (w + stride - 1) / stride, k, stride, k / 2);
+    }
+
+    /** Geometry of a transposed convolution whose input is {@code h x w}: output is {@code h*stride x w*stride}. */
+    public static ConvGeometry forDeconv(int channels, int h, int w, int k, int stride) {
+        return new ConvGeometry(channels, h * stride, w * stride, h, w, k, stride, k / 2);
+    }
+
+    public int kernelArea() {
+        return k * k;
+    }
+
+    /** Rows of the column matrix: channels * k * k. */
+    public int patch() {
+        return channels * k * k;
+    }
+
+    /**
+     * Column matrix {@code cols[(c*k+ky)*k+kx][y*smallW+x]} for small rows {@code [y0, y1)}; cols has
+     * row length {@code (y1-y0)*smallW}. Out-of-range big pixels read as zero.
+     */
+    public void im2col(float[] big, int bigOff, int y0, int y1, float[] cols) {
+        int n = (y1 - y0) * smallW;
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int cBase = bigOff + c * bigH * bigW;
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++, row++) {
+                    int dst = row * n;
+                    for (int y = y0; y < y1; y++) {
+                        int iy = y * stride + ky - pad;
+                        if (iy < 0 || iy >= bigH) {
+                            java.util.Arrays.fill(cols, dst, dst + smallW, 0f);
+                            dst += smallW;
+                            continue;
+                        }
+                        int src = cBase + iy * bigW;
+                        for (int x = 0; x < smallW; x++) {
+                            int ix = x * stride + kx - pad;
+                            cols[dst++] = ix >= 0 && ix < bigW ? big[src + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Transposed column matrix {@code rows[y*smallW+x][(c*k+ky)*k+kx]} over the whole small map. */
+    public void im2row(float[] big, int bigOff, float[] rows) {
+        int p = patch();
+        for (int y = 0; y < smallH; y++) {
+            for (int x = 0; x < smallW; x++) {
+                int dst = (y * smallW + x) * p;
+                for (int c = 0; c < channels; c++) {
+                    int cBase = bigOff + c * bigH * bigW;
+                    for (int ky = 0; ky < k; ky++) {
+                        int iy = y * stride + ky - pad;
+                        boolean rowIn = iy >= 0 && iy < bigH;
+                        for (int kx = 0; kx < k; kx++) {
+                            int ix = x * stride + kx - pad;
+                            rows[dst++] = rowIn && ix >= 0 && ix < bigW ? big[cBase + iy * bigW + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a column matrix for small rows {@code [y0, y1)} back onto the big map (the adjoint of
+     * {@link #im2col}). Channels {@code [c0, c1)} only, so callers may split channels across threads;
+     * each big pixel accumulates in (ky, kx) order, which keeps results reproducible.
+     */
+    public void col2im(float[] cols, int y0, int y1, float[] big, int bigOff, int c0, int c1) {
+        int n = (y1 - y0) * smallW;
+        for (int c = c0; c < c1; c++) {
+            int cBase = bigOff + c * bigH * bigW;
+            int row = c * k * k;
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++, row++) {
+                    int src = row * n;
+                    for (int y = y0; y < y1; y++, src += smallW) {
+                        int iy = y * stride + ky - pad;
+                        if (iy < 0 || iy >= bigH) {
+                            continue;
+                        }
+                        int dst = cBase + iy * bigW;
+                        for (int x = 0; x < smallW; x++) {
+                            int ix = x * stride + kx - pad;
+                            if (ix >= 0 && ix < bigW) {
+                                big[dst + ix] += cols[src + x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.aeic.codec.tensor;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
+
+/**
+ * Row-major float GEMM, {@code C += A * B}, the hot path of every convolution.
+ *
+ * <p>Uses the Vector API kernel when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, and a portable kernel otherwise
+ * ({@code -Daeic.gemm=scalar} forces it). Both produce identical bits: each element of C is
+ * one fused multiply-add chain over k in ascending order. Parallel calls split only the columns
+ * of C, so the result does not depend on the number of threads either. Parallel work runs in the
+ * caller's {@link ForkJoinPool} when there is one (so a pool of N threads bounds it), else in the
+ * common pool.
+ */
+public final class Gemm {
+    private static final GemmKernel KERNEL = select();
+    private static final int MIN_PARALLEL_COLUMNS = 256;
+
+    private Gemm() {
+    }
+
+    private static GemmKernel select() {
+        String forced = System.getProperty("aeic.gemm", "");
+        if (!forced.equals("scalar") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (GemmKernel) Class.forName("org.aeic.codec.tensor.VectorGemm")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return new ScalarGemm();
+            }
+        }
+        return new ScalarGemm();
+    }
+
+    /** Name of the kernel in use, "vector" or "scalar". */
+    public static String kernelName() {
+        return KERNEL instanceof ScalarGemm ? "scalar" : "vector";
+    }
+
+    /** {@code C[m x n] += A[m x k] * B[k x n]}, on the calling thread only. */
+    public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc) {
+        KERNEL.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** As {@link #gemm}, with the columns of C split across the current fork-join pool. */
+    public static void gemmParallel(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc) {
+        int threads = parallelism();
+        int chunks = Math.min(threads, n / MIN_PARALLEL_COLUMNS);
+        if (chunks <= 1) {
+            KERNEL.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        // columns per chunk rounded to 64 so vector tiles stay aligned to the chunk start
+        int per = ((n + chunks - 1) / chunks + 63) & ~63;
+        IntStream.range(0, (n + per - 1) / per).parallel().forEach(t -> {
+            int j0 = t * per;
+            int nc = Math.min(per, n - j0);
+            KERNEL.gemm(m, nc, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc);
+        });
+    }
+
+    /** Threads available to parallel work started from the current thread. */
+    public static int parallelism() {
+        return ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool().getParallelism()
+                : ForkJoinPool.getCommonPoolParallelism() + 1;
+    }
+
+    /** Runs the portable kernel regardless of the JVM (tests compare the two). */
+    static void gemmScalar(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        new ScalarGemm().gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+}

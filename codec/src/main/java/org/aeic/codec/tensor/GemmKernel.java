@@ -1,0 +1,15 @@
+package org.aeic.codec.tensor;
+
+/**
+ * Single-threaded GEMM on row-major float arrays: {@code C[m x n] += A[m x k] * B[k x n]}.
+ *
+ * <p>Contract shared by every implementation, which is what makes results independent of the
+ * kernel and of the thread count: each element of C is updated by one fused multiply-add chain
+ * over k in ascending order, starting from the value C held on entry.
+ */
+interface GemmKernel {
+    void gemm(int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc);
+}

@@ -1,0 +1,115 @@
+package org.aeic.codec.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-tiled GEMM on the JDK Vector API (incubator in Java 17, so this class is only loaded
+ * when the module is present). A 4 x 4L micro-tile of C lives in 16 vector registers across a
+ * k-block; the k-block of B stays in L1/L2 while all rows of A sweep over it.
+ */
+final class VectorGemm implements GemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int KC = 128;
+    private static final int NC = 512;
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc) {
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int jEnd = j0 + Math.min(NC, n - j0);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    int j = j0;
+                    for (; j + 4 * L <= jEnd; j += 4 * L) {
+                        micro4x4(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    }
+                    for (; j + L <= jEnd; j += L) {
+                        micro4x1(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    }
+                    if (j < jEnd) {
+                        scalar(4, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    }
+                }
+                for (; i < m; i++) {
+                    int j = j0;
+                    for (; j + L <= jEnd; j += L) {
+                        micro1x1(kc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j);
+                    }
+                    if (j < jEnd) {
+                        scalar(1, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void micro4x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
+                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + 3 * L);
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L),
+                c12 = FloatVector.fromArray(S, c, c1 + 2 * L), c13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2), c21 = FloatVector.fromArray(S, c, c2 + L),
+                c22 = FloatVector.fromArray(S, c, c2 + 2 * L), c23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3), c31 = FloatVector.fromArray(S, c, c3 + L),
+                c32 = FloatVector.fromArray(S, c, c3 + 2 * L), c33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bi + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L),
+                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + kk]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + kk]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + kk]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L); c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L); c13.intoArray(c, c1 + 3 * L);
+        c20.intoArray(c, c2); c21.intoArray(c, c2 + L); c22.intoArray(c, c2 + 2 * L); c23.intoArray(c, c2 + 3 * L);
+        c30.intoArray(c, c3); c31.intoArray(c, c3 + L); c32.intoArray(c, c3 + 2 * L); c33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void micro4x1(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector c0v = FloatVector.fromArray(S, c, ci), c1v = FloatVector.fromArray(S, c, c1),
+                c2v = FloatVector.fromArray(S, c, c2), c3v = FloatVector.fromArray(S, c, c3);
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int kk = 0; kk < kc; kk++) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi + kk * ldb);
+            c0v = FloatVector.broadcast(S, a[ai + kk]).fma(bv, c0v);
+            c1v = FloatVector.broadcast(S, a[a1 + kk]).fma(bv, c1v);
+            c2v = FloatVector.broadcast(S, a[a2 + kk]).fma(bv, c2v);
+            c3v = FloatVector.broadcast(S, a[a3 + kk]).fma(bv, c3v);
+        }
+        c0v.intoArray(c, ci); c1v.intoArray(c, c1); c2v.intoArray(c, c2); c3v.intoArray(c, c3);
+    }
+
+    private static void micro1x1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
+        FloatVector cv = FloatVector.fromArray(S, c, ci);
+        for (int kk = 0; kk < kc; kk++) {
+            cv = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, b, bi + kk * ldb), cv);
+        }
+        cv.intoArray(c, ci);
+    }
+
+    private static void scalar(int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                               float[] c, int ci, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float acc = c[ci + r * ldc + j];
+                for (int kk = 0; kk < kc; kk++) {
+                    acc = Math.fma(a[ai + r * lda + kk], b[bi + kk * ldb + j], acc);
+                }
+                c[ci + r * ldc + j] = acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.aeic.codec.train;
+
+import java.nio.file.Path;
+
+/**
+ * Everything that determines a training run. With the same config, data and thread count the run
+ * is reproducible (crops and noise come from (seed, step, sample), gradients are summed in sample order).
+ */
+public record TrainConfig(
+        Path data,
+        Path out,
+        String modelId,
+        int n,
+        int m,
+        double lambda,
+        float quality,
+        long steps,
+        int batch,
+        int crop,
+        double lr,
+        double clipNorm,
+        long seed,
+        int threads,
+        int checkpointSeconds,
+        boolean resume,
+        Path init,
+        String command) {
+
+    public TrainConfig {
+        if (n < 1 || m < 1 || batch < 1 || crop < 16 || crop % 16 != 0 || steps < 1 || threads < 1
+                || !(lambda > 0) || !(lr > 0)) {
+            throw new IllegalArgumentException("invalid training configuration");
+        }
+    }
+
+    /** Where the resumable checkpoint (weights + optimizer state) goes: beside the model file. */
+    public Path checkpoint() {
+        return out.resolveSibling(out.getFileName() + ".ckpt");
+    }
+}
