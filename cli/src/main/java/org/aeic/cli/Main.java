@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "aeic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "AEIC learned image codec: compress, decompress, inspect, train and evaluate.",
-        subcommands = {TrainCommand.class})
+        subcommands = {CompressCommand.class, DecompressCommand.class, InfoCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

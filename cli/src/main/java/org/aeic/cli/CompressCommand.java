@@ -1,0 +1,148 @@
+package org.aeic.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.aeic.codec.AeicDecoder;
+import org.aeic.codec.AeicEncoder;
+import org.aeic.codec.AeicException;
+import org.aeic.codec.DecodeOptions;
+import org.aeic.codec.EncodeOptions;
+import org.aeic.codec.ModelRegistry;
+import org.aeic.codec.image.ImageLoader;
+import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.metrics.Metrics;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code aeic compress}: image (or a folder of them) to .aeic. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = "Compress an image, or every image in a folder, to .aeic.")
+final class CompressCommand implements Callable<Integer> {
+    static final Set<String> IMAGE_SUFFIXES = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "gif", "webp", "ppm", "pgm", "pnm");
+
+    @Parameters(index = "0", paramLabel = "IN", description = "Image file or folder.")
+    Path in;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+            description = "Output file (default: IN with .aeic), or folder when IN is a folder.")
+    Path out;
+
+    static final class Rate {
+        @Option(names = {"-q", "--quality"}, description = "Quality 1 (smallest) to 8 (default: 4).")
+        Double quality;
+
+        @Option(names = "--bpp", description = "Pick the highest quality whose file stays within this many bits per pixel.")
+        Double bpp;
+
+        @Option(names = "--psnr", description = "Pick the lowest quality that reaches this PSNR (dB).")
+        Double psnr;
+    }
+
+    @ArgGroup(exclusive = true)
+    Rate rate = new Rate();
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelRegistry registry = common.registry();
+        EncodeOptions opts = EncodeOptions.defaults().withThreads(common.threads())
+                .withModelId(common.modelId(registry));
+        if (rate.quality != null) {
+            try {
+                opts = opts.withQuality(rate.quality);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (Files.isDirectory(in)) {
+            Path root = out == null ? in : out;
+            if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+                throw new CliException("output must be a folder when IN is a folder: " + out);
+            }
+            List<Path> files = Batch.files(in, p -> IMAGE_SUFFIXES.contains(suffix(p)));
+            if (files.isEmpty()) {
+                throw new CliException("no images in " + in);
+            }
+            EncodeOptions one = opts.withThreads(1);
+            int failed = Batch.run(files, in, root, ".aeic", common.threads(), (i, o) -> compress(i, o, one, registry),
+                    spec.commandLine().getErr());
+            spec.commandLine().getOut().printf("compressed %d of %d images%n", files.size() - failed, files.size());
+            return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        }
+        Path target = out == null ? Outputs.withExtension(in, ".aeic") : out;
+        if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+            throw new CliException("output would overwrite the input: " + target);
+        }
+        Outputs.checkWritable(target, common.force);
+        byte[] bytes = compress(in, target, opts, registry);
+        var info = AeicDecoder.info(bytes, DecodeOptions.defaults().withMaxPixels(Long.MAX_VALUE >> 2));
+        spec.commandLine().getOut().printf(Locale.ROOT, "%s: %dx%d, quality %s, %d bytes, %.4f bpp%n", target,
+                info.width(), info.height(), fmt(info.quality()), info.bytes(), info.bpp());
+        return Main.EXIT_OK;
+    }
+
+    private byte[] compress(Path src, Path dst, EncodeOptions opts, ModelRegistry registry) throws Exception {
+        if (!common.force && Files.exists(dst)) {
+            throw new CliException("output exists (use --force to overwrite): " + dst);
+        }
+        PlanarImage img = ImageLoader.read(src, opts.limits().maxPixels());
+        byte[] bytes = encodeForRate(img, opts, registry);
+        Outputs.writeAtomically(dst, bytes);
+        return bytes;
+    }
+
+    /** Plain quality, or the level chosen by --bpp / --psnr (each candidate is coded and measured). */
+    private byte[] encodeForRate(PlanarImage img, EncodeOptions opts, ModelRegistry registry) throws AeicException {
+        if (rate.bpp == null && rate.psnr == null) {
+            return new AeicEncoder(opts, registry).encode(img, org.aeic.codec.TileListener.NONE);
+        }
+        List<Float> qualities = registry.list().stream().filter(m -> m.id().equals(opts.modelId())
+                || opts.modelId() == null && m.id().equals(registry.defaultId())).findFirst().orElseThrow().qualities();
+        byte[] best = null;
+        for (float q : qualities) { // ascending: bigger files, higher PSNR
+            byte[] b = new AeicEncoder(opts.withQuality(Math.max(1, Math.min(8, q))), registry).encode(img,
+                    org.aeic.codec.TileListener.NONE);
+            if (rate.bpp != null) {
+                double bpp = b.length * 8.0 / ((double) img.width * img.height);
+                if (bpp <= rate.bpp || best == null) {
+                    best = b;
+                }
+                if (bpp > rate.bpp) {
+                    break;
+                }
+            } else {
+                best = b;
+                PlanarImage dec = new AeicDecoder(DecodeOptions.defaults().withThreads(opts.threads())
+                        .withMaxPixels(Long.MAX_VALUE >> 2), registry).decode(b).image();
+                if (Metrics.psnr(img.rgb, dec.rgb) >= rate.psnr) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    static String suffix(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    static String fmt(float q) {
+        return q == Math.rint(q) ? String.valueOf((int) q) : String.valueOf(q);
+    }
+}

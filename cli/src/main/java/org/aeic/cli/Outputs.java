@@ -1,0 +1,45 @@
+package org.aeic.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Output-path rules shared by the commands: never overwrite unless asked, never leave half a file. */
+final class Outputs {
+    private Outputs() {
+    }
+
+    /** {@code in} with its extension replaced by {@code ext} (which includes the dot). */
+    static Path withExtension(Path in, String ext) {
+        String name = in.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return in.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ext);
+    }
+
+    /** Checks that {@code out} may be written: its directory exists, and it is new unless {@code force}. */
+    static void checkWritable(Path out, boolean force) throws CliException {
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new CliException("output directory does not exist: " + dir);
+        }
+        if (Files.isDirectory(out)) {
+            throw new CliException("output is a directory: " + out);
+        }
+        if (Files.exists(out) && !force) {
+            throw new CliException("output exists (use --force to overwrite): " + out);
+        }
+    }
+
+    /** Writes through a temporary file in the same directory and renames it into place. */
+    static void writeAtomically(Path out, byte[] bytes) throws IOException {
+        Path abs = out.toAbsolutePath();
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.aeic.codec;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import org.aeic.codec.model.FactorizedModel;
+
+/** Tile layout and the thread pool the coders run in. */
+final class Tiling {
+    /** Images up to this size are one tile (no seams); larger ones use {@link #LARGE_TILE}. */
+    static final int SINGLE_TILE_MAX = 1024;
+    static final int LARGE_TILE = 512;
+    /** The decoder refuses bigger tiles: they would need too much memory. */
+    static final int MAX_TILE = 1024;
+
+    private Tiling() {
+    }
+
+    static int tileSizeFor(int width, int height) {
+        int longest = Math.max(width, height);
+        return longest <= SINGLE_TILE_MAX ? roundUp(longest) : LARGE_TILE;
+    }
+
+    static int roundUp(int v) {
+        int s = FactorizedModel.STRIDE;
+        return (v + s - 1) / s * s;
+    }
+
+    /** Runs {@code work} in a pool of {@code threads} workers, which the engine's parallel loops then use. */
+    static <T> T inPool(int threads, Callable<T> work) throws AeicException {
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            return pool.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AeicException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof AeicException a) {
+                throw a;
+            }
+            if (c instanceof OutOfMemoryError) {
+                throw new AeicException("out of memory while coding (image too large for this heap)", c);
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new AeicException(String.valueOf(c.getMessage()), c);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

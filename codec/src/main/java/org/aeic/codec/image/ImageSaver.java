@@ -1,0 +1,337 @@
+package org.aeic.codec.image;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.DeflaterOutputStream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.aeic.codec.AeicException;
+
+/**
+ * Turns decoded planes back into a {@link BufferedImage} of the source's layout (grey / RGB, with or
+ * without alpha, 8 or 16 bits, ICC colour space) and writes PNG, JPEG, BMP or TIFF files atomically:
+ * the output either appears complete or not at all.
+ */
+public final class ImageSaver {
+    private static final float JPEG_QUALITY = 0.95f;
+
+    private ImageSaver() {
+    }
+
+    /** {@link #toBufferedImage(float[], int, int, int[], int, int, byte[])} for a {@link PlanarImage}. */
+    public static BufferedImage toBufferedImage(PlanarImage p) {
+        return toBufferedImage(p.rgb, p.width, p.height, p.alpha, p.channels, p.bitDepth, p.icc);
+    }
+
+    /** Same as {@link ImageLoader#fromBufferedImage(BufferedImage)}. */
+    public static PlanarImage fromBufferedImage(BufferedImage img) {
+        return ImageLoader.fromBufferedImage(img);
+    }
+
+    /**
+     * Builds an image from planar RGB in [0,1] (rounded and clamped to the bit depth).
+     *
+     * @param rgb      three planes of width * height values, R then G then B
+     * @param alpha    alpha samples in 0 .. 2^bitDepth - 1 for 2 or 4 channels (null: opaque)
+     * @param channels 1 grey (mean of R, G, B), 2 grey + alpha, 3 RGB, 4 RGBA
+     * @param bitDepth 8 or 16
+     * @param icc      ICC profile for the colour space, or null; an unusable profile falls back to
+     *                 sRGB / default grey
+     */
+    public static BufferedImage toBufferedImage(float[] rgb, int width, int height, int[] alpha,
+                                                int channels, int bitDepth, byte[] icc) {
+        if (width <= 0 || height <= 0 || (long) width * height * 3 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bad size " + width + "x" + height);
+        }
+        int n = width * height;
+        if (rgb == null || rgb.length < 3 * n) {
+            throw new IllegalArgumentException("rgb must hold 3 planes of " + n + " values");
+        }
+        if (channels < 1 || channels > 4 || (bitDepth != 8 && bitDepth != 16)) {
+            throw new IllegalArgumentException("unsupported layout: " + channels + " channels, " + bitDepth + " bits");
+        }
+        boolean grey = channels <= 2;
+        boolean hasAlpha = channels == 2 || channels == 4;
+        if (hasAlpha && alpha != null && alpha.length < n) {
+            throw new IllegalArgumentException("alpha must hold " + n + " samples");
+        }
+        int max = (1 << bitDepth) - 1;
+        BufferedImage img = create(width, height, grey, hasAlpha, bitDepth, colorSpace(icc, grey));
+        WritableRaster raster = img.getRaster();
+        int bands = raster.getNumBands();
+        int[] row = new int[width * bands];
+        for (int y = 0, i = 0; y < height; y++) {
+            for (int x = 0, s = 0; x < width; x++, i++) {
+                if (grey) {
+                    row[s++] = quantize((rgb[i] + rgb[n + i] + rgb[2 * n + i]) / 3f, max);
+                } else {
+                    row[s++] = quantize(rgb[i], max);
+                    row[s++] = quantize(rgb[n + i], max);
+                    row[s++] = quantize(rgb[2 * n + i], max);
+                }
+                if (hasAlpha) {
+                    row[s++] = alpha == null ? max : Math.max(0, Math.min(max, alpha[i]));
+                }
+            }
+            raster.setPixels(0, y, width, 1, row);
+        }
+        return img;
+    }
+
+    private static int quantize(float v, int max) {
+        return Math.round((v >= 0f ? (v <= 1f ? v : 1f) : 0f) * max); // NaN -> 0
+    }
+
+    /** The profile's colour space when it parses and fits grey / RGB, else null (default space). */
+    private static ColorSpace colorSpace(byte[] icc, boolean grey) {
+        if (icc == null) {
+            return null;
+        }
+        try {
+            ColorSpace cs = new ICC_ColorSpace(ICC_Profile.getInstance(icc));
+            boolean fits = cs.getType() == (grey ? ColorSpace.TYPE_GRAY : ColorSpace.TYPE_RGB);
+            return fits && !ImageLoader.isDefaultSpace(cs) ? cs : null;
+        } catch (RuntimeException e) {
+            return null; // unparsable profile: silently sRGB
+        }
+    }
+
+    private static BufferedImage create(int w, int h, boolean grey, boolean alpha, int depth, ColorSpace cs) {
+        if (cs == null && !alpha) { // standard types where they exist: every writer knows them
+            if (grey) {
+                return new BufferedImage(w, h, depth == 8 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_USHORT_GRAY);
+            }
+            if (depth == 8) {
+                return new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            }
+        }
+        if (cs == null && alpha && !grey && depth == 8) {
+            return new BufferedImage(w, h, BufferedImage.TYPE_4BYTE_ABGR);
+        }
+        if (cs == null) {
+            cs = ColorSpace.getInstance(grey ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+        }
+        ColorModel cm = new ComponentColorModel(cs, alpha, false, alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
+                depth == 8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_USHORT);
+        return new BufferedImage(cm, cm.createCompatibleWritableRaster(w, h), false, null);
+    }
+
+    /** The ImageIO format for an output path from its extension: png, jpeg, bmp or tiff. */
+    public static String formatForPath(Path path) throws AeicException {
+        Path name = path.getFileName();
+        String s = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        int dot = s.lastIndexOf('.');
+        switch (dot < 0 ? "" : s.substring(dot + 1)) {
+            case "png":
+                return "png";
+            case "jpg":
+            case "jpeg":
+                return "jpeg";
+            case "bmp":
+                return "bmp";
+            case "tif":
+            case "tiff":
+                return "tiff";
+            default:
+                throw new AeicException("unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
+        }
+    }
+
+    /**
+     * Writes an image atomically: to a temporary file in the target directory, then renamed over
+     * {@code out}; on any failure the temporary file is deleted and {@code out} is left as it was.
+     * Images the format cannot hold are converted first (JPEG: alpha dropped, 8 bits; BMP: 8-bit RGB).
+     *
+     * @param formatName png, jpeg (jpg), bmp or tiff (tif); null picks it from the extension
+     */
+    public static void write(BufferedImage img, Path out, String formatName) throws AeicException {
+        Objects.requireNonNull(img, "img");
+        Objects.requireNonNull(out, "out");
+        String format = formatName == null ? formatForPath(out) : normalize(formatName);
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || out.getFileName() == null) {
+            throw new AeicException("not a file path: " + out);
+        }
+        ImageWriter writer = writerFor(format);
+        Path tmp = null;
+        boolean done = false;
+        try {
+            BufferedImage image = convertFor(img, format, writer);
+            tmp = createTemp(dir, out.getFileName().toString());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream os = Channels.newOutputStream(ch);
+                try (ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
+                    writer.setOutput(ios);
+                    ImageWriteParam param = writer.getDefaultWriteParam();
+                    if (format.equals("jpeg")) {
+                        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                        param.setCompressionQuality(JPEG_QUALITY);
+                    }
+                    writer.write(null, new IIOImage(image, null, metadata(writer, image, format, param)), param);
+                }
+                ch.force(true); // the rename must not land before the data
+            }
+            try {
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write " + out + ": " + ImageLoader.oneLine(e), e);
+        } finally {
+            writer.dispose();
+            if (!done && tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // nothing more we can do; the failure itself is already being reported
+                }
+            }
+        }
+    }
+
+    private static ImageWriter writerFor(String format) throws AeicException {
+        ImageWriter chosen = null;
+        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            // for TIFF prefer the JDK writer: TwelveMonkeys' cannot write 16-bit samples with several bands
+            boolean jdkTiff = format.equals("tiff") && w.getClass().getName().startsWith("com.sun.imageio.");
+            if (chosen == null || jdkTiff) {
+                if (chosen != null) {
+                    chosen.dispose();
+                }
+                chosen = w;
+                if (jdkTiff) {
+                    break;
+                }
+            } else {
+                w.dispose();
+            }
+        }
+        if (chosen == null) {
+            throw new AeicException("no image writer for " + format);
+        }
+        return chosen;
+    }
+
+    private static String normalize(String formatName) throws AeicException {
+        switch (formatName.toLowerCase(Locale.ROOT)) {
+            case "png":
+                return "png";
+            case "jpg":
+            case "jpeg":
+                return "jpeg";
+            case "bmp":
+                return "bmp";
+            case "tif":
+            case "tiff":
+                return "tiff";
+            default:
+                throw new AeicException("unsupported output format: " + formatName + " (use png, jpeg, bmp or tiff)");
+        }
+    }
+
+    /** A fresh file next to the target, created with default permissions (createTempFile would make it 0600). */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String base = name.length() > 100 ? name.substring(0, 100) : name; // stay under NAME_MAX
+            Path tmp = dir.resolve("." + base + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 8) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Converts to a layout the format can store (through the planar form, so ICC and 16-bit values map cleanly). */
+    private static BufferedImage convertFor(BufferedImage img, String format, ImageWriter writer) {
+        ColorModel cm = img.getColorModel();
+        boolean eightBit = cm.getComponentSize(0) <= 8 && cm.getTransferType() == DataBuffer.TYPE_BYTE;
+        switch (format) {
+            case "jpeg": {
+                int type = cm.getColorSpace().getType();
+                boolean ok = eightBit && !cm.hasAlpha() && cm instanceof ComponentColorModel
+                        && (type == ColorSpace.TYPE_RGB || type == ColorSpace.TYPE_GRAY);
+                if (ok) {
+                    return img;
+                }
+                PlanarImage p = ImageLoader.fromBufferedImage(img);
+                return toBufferedImage(p.rgb, p.width, p.height, null, p.isGrey() ? 1 : 3, 8, p.icc);
+            }
+            case "bmp": {
+                int t = img.getType();
+                if (t == BufferedImage.TYPE_3BYTE_BGR || t == BufferedImage.TYPE_INT_RGB) {
+                    return img;
+                }
+                PlanarImage p = ImageLoader.fromBufferedImage(img);
+                return toBufferedImage(p.rgb, p.width, p.height, null, 3, 8, null); // BMP has no ICC here
+            }
+            default: {
+                if (writer.getOriginatingProvider() == null || writer.getOriginatingProvider().canEncodeImage(img)) {
+                    return img;
+                }
+                return toBufferedImage(ImageLoader.fromBufferedImage(img));
+            }
+        }
+    }
+
+    /** PNG: the JDK writer does not store the colour space's profile, so add an iCCP chunk. */
+    private static IIOMetadata metadata(ImageWriter writer, BufferedImage img, String format, ImageWriteParam param)
+            throws IOException {
+        ColorSpace cs = img.getColorModel().getColorSpace();
+        if (!format.equals("png") || !(cs instanceof ICC_ColorSpace) || ImageLoader.isDefaultSpace(cs)) {
+            return null;
+        }
+        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+        String fmt = "javax_imageio_png_1.0";
+        if (meta == null || !fmt.equals(meta.getNativeMetadataFormatName())) {
+            return null;
+        }
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (DeflaterOutputStream d = new DeflaterOutputStream(z)) {
+            d.write(((ICC_ColorSpace) cs).getProfile().getData());
+        }
+        IIOMetadataNode iccp = new IIOMetadataNode("iCCP");
+        iccp.setAttribute("profileName", "ICC profile");
+        iccp.setAttribute("compressionMethod", "deflate");
+        iccp.setUserObject(z.toByteArray());
+        IIOMetadataNode root = new IIOMetadataNode(fmt);
+        root.appendChild(iccp);
+        meta.mergeTree(fmt, root);
+        return meta;
+    }
+}
