@@ -36,8 +36,11 @@ final class Tiling {
             throw new AeicException("interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof AeicException a) {
-                throw a;
+            // ForkJoinPool wraps checked exceptions of a Callable in RuntimeExceptions: look through them
+            for (Throwable t = c; t != null; t = t.getCause()) {
+                if (t instanceof AeicException a) {
+                    throw a;
+                }
             }
             if (c instanceof OutOfMemoryError) {
                 throw new AeicException("out of memory while coding (image too large for this heap)", c);

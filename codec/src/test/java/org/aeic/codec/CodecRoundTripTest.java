@@ -1,0 +1,144 @@
+package org.aeic.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.aeic.codec.image.PlanarImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CodecRoundTripTest {
+    private static PlanarImage image(int w, int h, boolean alpha, long seed) {
+        Random r = new Random(seed);
+        float[] rgb = new float[3 * w * h];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    rgb[(c * h + y) * w + x] = (float) (0.5 + 0.4 * Math.sin(x * 0.1 * (c + 1) + y * 0.07) + r.nextGaussian() * 0.02);
+                }
+            }
+        }
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = Math.round(Math.max(0, Math.min(1, rgb[i])) * 255) / 255f;
+        }
+        int[] a = null;
+        if (alpha) {
+            a = new int[w * h];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(256);
+            }
+        }
+        return new PlanarImage(w, h, rgb, a, alpha ? 4 : 3, 8, false, null, null);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,false", "17,9,true", "64,48,false", "33,130,true"})
+    void roundTripKeepsShapeAlphaAndHeader(int w, int h, boolean alpha) throws Exception {
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-a", 1);
+        PlanarImage src = image(w, h, alpha, w * 100L + h);
+        byte[] stream = new AeicEncoder(EncodeOptions.defaults(), reg).encode(src, TileListener.NONE);
+        StreamInfo info = AeicDecoder.info(stream, DecodeOptions.defaults());
+        assertEquals(w, info.width());
+        assertEquals(h, info.height());
+        assertEquals("tiny-a", info.modelId());
+        assertEquals(stream.length, info.bytes());
+        DecodedImage out = new AeicDecoder(DecodeOptions.defaults(), reg).decode(stream);
+        assertEquals(w, out.image().width);
+        assertEquals(h, out.image().height);
+        if (alpha) {
+            assertArrayEquals(src.alpha, out.image().alpha, "alpha is lossless");
+        } else {
+            assertNull(out.image().alpha);
+        }
+        for (float v : out.image().rgb) {
+            assertTrue(v >= 0 && v <= 1);
+        }
+        assertEquals(alpha ? 4 : 3, out.toBufferedImage().getColorModel().getNumComponents());
+    }
+
+    @Test
+    void outputDoesNotDependOnThreadCount() throws Exception {
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-b", 2);
+        PlanarImage src = image(1100, 70, false, 5); // 3 tiles of 512
+        List<byte[]> streams = new ArrayList<>();
+        List<float[]> pixels = new ArrayList<>();
+        for (int t = 1; t <= 3; t++) {
+            byte[] s = new AeicEncoder(EncodeOptions.defaults().withThreads(t), reg).encode(src, TileListener.NONE);
+            streams.add(s);
+            pixels.add(new AeicDecoder(DecodeOptions.defaults().withThreads(t), reg).decode(s).image().rgb);
+        }
+        for (int t = 1; t < 3; t++) {
+            assertArrayEquals(streams.get(0), streams.get(t), "stream with " + (t + 1) + " threads");
+            assertArrayEquals(pixels.get(0), pixels.get(t), "pixels with " + (t + 1) + " threads");
+        }
+        assertEquals(3, AeicDecoder.info(streams.get(0), DecodeOptions.defaults()).tiles());
+    }
+
+    @Test
+    void regionDecodeEqualsCropOfFullDecode() throws Exception {
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-c", 3);
+        PlanarImage src = image(1030, 40, true, 6);
+        byte[] s = new AeicEncoder(EncodeOptions.defaults(), reg).encode(src, TileListener.NONE);
+        AeicDecoder dec = new AeicDecoder(DecodeOptions.defaults(), reg);
+        PlanarImage full = dec.decode(s).image();
+        Rectangle region = new Rectangle(500, 5, 30, 20); // straddles two tiles
+        List<Integer> seen = new ArrayList<>();
+        PlanarImage part = dec.decode(s, region, (done, total) -> seen.add(done)).image();
+        assertEquals(List.of(1, 2), seen, "only the two tiles the region touches are decoded");
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < region.height; y++) {
+                for (int x = 0; x < region.width; x++) {
+                    assertEquals(full.rgb[(c * full.height + region.y + y) * full.width + region.x + x],
+                            part.rgb[(c * region.height + y) * region.width + x]);
+                }
+            }
+        }
+        assertEquals(full.alpha[(region.y + 3) * full.width + region.x + 7], part.alpha[3 * region.width + 7]);
+    }
+
+    @Test
+    void listenerCanAbort() throws Exception {
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-d", 4);
+        PlanarImage src = image(1100, 20, false, 7);
+        assertThrows(AeicAbortedException.class, () -> new AeicEncoder(EncodeOptions.defaults(), reg)
+                .encode(src, (done, total) -> done < 2));
+    }
+
+    @Test
+    void refusesStreamsOfUnknownOrDifferentModels() throws Exception {
+        byte[] s = new AeicEncoder(EncodeOptions.defaults(), TestModels.tinyRegistry("tiny-e", 5))
+                .encode(image(20, 20, false, 8), TileListener.NONE);
+        AeicException unknown = assertThrows(AeicException.class,
+                () -> new AeicDecoder(DecodeOptions.defaults(), TestModels.tinyRegistry("other", 5)).decode(s));
+        assertTrue(unknown.getMessage().contains("tiny-e"), unknown.getMessage());
+        AeicException changed = assertThrows(AeicException.class,
+                () -> new AeicDecoder(DecodeOptions.defaults(), TestModels.tinyRegistry("tiny-e", 6)).decode(s));
+        assertTrue(changed.getMessage().contains("another version"), changed.getMessage());
+    }
+
+    @Test
+    void decoderRefusesHugeImagesBeforeAllocating() throws Exception {
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-f", 7);
+        byte[] s = new AeicEncoder(EncodeOptions.defaults(), reg).encode(image(64, 64, false, 9), TileListener.NONE);
+        AeicException e = assertThrows(AeicException.class,
+                () -> new AeicDecoder(DecodeOptions.defaults().withMaxPixels(1000), reg).decode(s));
+        assertTrue(e.getMessage().contains("limit"), e.getMessage());
+    }
+
+    @Test
+    void bundledModelLoads() throws Exception {
+        ModelRegistry reg = ModelRegistry.bundled();
+        assertTrue(reg.defaultId() != null, "a default model is bundled");
+        ModelInfo info = reg.list().get(0);
+        assertTrue(info.parameters() > 100_000);
+        assertTrue(info.qualities().contains(4f));
+    }
+}
