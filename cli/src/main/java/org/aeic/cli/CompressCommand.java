@@ -50,6 +50,9 @@ final class CompressCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Rate rate = new Rate();
 
+    @Option(names = "--tile-size", description = "Tile edge in pixels (multiple of 16, at most 1024; default: one tile up to 1024x1024, else 512).")
+    int tileSize;
+
     @Mixin
     CommonOptions common;
 
@@ -61,12 +64,13 @@ final class CompressCommand implements Callable<Integer> {
         ModelRegistry registry = common.registry();
         EncodeOptions opts = EncodeOptions.defaults().withThreads(common.threads())
                 .withModelId(common.modelId(registry));
-        if (rate.quality != null) {
-            try {
+        try {
+            opts = opts.withTileSize(tileSize);
+            if (rate.quality != null) {
                 opts = opts.withQuality(rate.quality);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (Files.isDirectory(in)) {
             Path root = out == null ? in : out;

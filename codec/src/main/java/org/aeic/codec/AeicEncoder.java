@@ -68,7 +68,7 @@ public final class AeicEncoder {
         }
         CodecModel model = registry.require(options.modelId());
         CodecModel.Level level = model.level(options.quality());
-        int tileSize = Tiling.tileSizeFor(img.width, img.height);
+        int tileSize = options.tileSize() > 0 ? options.tileSize() : Tiling.tileSizeFor(img.width, img.height);
         int tilesX = AeicStream.tilesAlong(img.width, tileSize);
         int tilesY = AeicStream.tilesAlong(img.height, tileSize);
         int total = tilesX * tilesY;

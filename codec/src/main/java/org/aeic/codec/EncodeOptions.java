@@ -9,8 +9,9 @@ import org.aeic.codec.container.ContainerLimits;
  * @param modelId  model to use, or null for the registry's default
  * @param threads  worker threads (the output does not depend on it)
  * @param limits   size limits applied to input images
+ * @param tileSize tile edge in pixels, a multiple of 16 up to 1024, or 0 to choose (one tile up to 1024², else 512)
  */
-public record EncodeOptions(double quality, String modelId, int threads, ContainerLimits limits) {
+public record EncodeOptions(double quality, String modelId, int threads, ContainerLimits limits, int tileSize) {
     public static final double DEFAULT_QUALITY = 4;
 
     public EncodeOptions {
@@ -23,26 +24,33 @@ public record EncodeOptions(double quality, String modelId, int threads, Contain
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }
+        if (tileSize != 0 && (tileSize < 16 || tileSize > 1024 || tileSize % 16 != 0)) {
+            throw new IllegalArgumentException("tile size must be a multiple of 16 between 16 and 1024, got " + tileSize);
+        }
     }
 
     public static EncodeOptions defaults() {
         return new EncodeOptions(DEFAULT_QUALITY, null, Runtime.getRuntime().availableProcessors(),
-                ContainerLimits.defaults());
+                ContainerLimits.defaults(), 0);
     }
 
     public EncodeOptions withQuality(double q) {
-        return new EncodeOptions(q, modelId, threads, limits);
+        return new EncodeOptions(q, modelId, threads, limits, tileSize);
     }
 
     public EncodeOptions withModelId(String id) {
-        return new EncodeOptions(quality, id, threads, limits);
+        return new EncodeOptions(quality, id, threads, limits, tileSize);
     }
 
     public EncodeOptions withThreads(int t) {
-        return new EncodeOptions(quality, modelId, t, limits);
+        return new EncodeOptions(quality, modelId, t, limits, tileSize);
     }
 
     public EncodeOptions withLimits(ContainerLimits l) {
-        return new EncodeOptions(quality, modelId, threads, l);
+        return new EncodeOptions(quality, modelId, threads, l, tileSize);
+    }
+
+    public EncodeOptions withTileSize(int size) {
+        return new EncodeOptions(quality, modelId, threads, limits, size);
     }
 }
