@@ -56,6 +56,7 @@ public final class Conv2d implements Layer {
             g.im2col(x.data, 0, 0, g.smallH(), cols);
             Gemm.gemm(cout, n, kk, weight.data, 0, kk, cols, 0, n, out.data, 0, n);
             tape.push(x);
+            tape.push(cols); // reused by backward for the weight gradient
             return out;
         }
         // inference: bands of output rows, each with its own bounded column buffer, in parallel;
@@ -76,21 +77,21 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad) {
+        float[] xcols = tape.pop();
         Tensor x = tape.pop();
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         int kk = g.patch();
         int n = dy.plane();
         Ops.addRowSums(dy.data, cout, n, grads.of(bias));
-        // dW += dy * im2row(x)
-        float[] rows = new float[n * kk];
-        g.im2row(x.data, 0, rows);
-        Gemm.gemm(cout, kk, n, dy.data, 0, n, rows, 0, kk, grads.of(weight), 0, kk);
+        // dW += dy * im2col(x)^T
+        Gemm.gemmNT(cout, kk, n, dy.data, 0, n, xcols, 0, n, grads.of(weight), 0, kk);
         if (!needInputGrad) {
             return null;
         }
         // dx = col2im(W^T * dy)
         float[] wt = Ops.transpose(weight.data, cout, kk);
-        float[] cols = new float[kk * n];
+        float[] cols = xcols; // same size: reuse as the buffer of the input gradient's columns
+        java.util.Arrays.fill(cols, 0f);
         Gemm.gemm(kk, n, cout, wt, 0, cout, dy.data, 0, n, cols, 0, n);
         Tensor dx = new Tensor(cin, x.h, x.w);
         g.col2im(cols, 0, g.smallH(), dx.data, 0, 0, cin);

@@ -78,16 +78,14 @@ public final class ConvTranspose2d implements Layer {
         int kk = g.patch();
         int nIn = x.plane();
         Ops.addRowSums(dy.data, cout, dy.plane(), grads.of(bias));
-        // dW += x * im2row(dy)
-        float[] rows = new float[nIn * kk];
-        g.im2row(dy.data, 0, rows);
-        Gemm.gemm(cin, kk, nIn, x.data, 0, nIn, rows, 0, kk, grads.of(weight), 0, kk);
+        float[] cols = new float[kk * nIn];
+        g.im2col(dy.data, 0, 0, x.h, cols);
+        // dW += x * im2col(dy)^T
+        Gemm.gemmNT(cin, kk, nIn, x.data, 0, nIn, cols, 0, nIn, grads.of(weight), 0, kk);
         if (!needInputGrad) {
             return null;
         }
         // dx = W * im2col(dy)
-        float[] cols = new float[kk * nIn];
-        g.im2col(dy.data, 0, 0, x.h, cols);
         Tensor dx = new Tensor(cin, x.h, x.w);
         Gemm.gemm(cin, nIn, kk, weight.data, 0, kk, cols, 0, nIn, dx.data, 0, nIn);
         return dx;

@@ -57,27 +57,6 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         }
     }
 
-    /** Transposed column matrix {@code rows[y*smallW+x][(c*k+ky)*k+kx]} over the whole small map. */
-    public void im2row(float[] big, int bigOff, float[] rows) {
-        int p = patch();
-        for (int y = 0; y < smallH; y++) {
-            for (int x = 0; x < smallW; x++) {
-                int dst = (y * smallW + x) * p;
-                for (int c = 0; c < channels; c++) {
-                    int cBase = bigOff + c * bigH * bigW;
-                    for (int ky = 0; ky < k; ky++) {
-                        int iy = y * stride + ky - pad;
-                        boolean rowIn = iy >= 0 && iy < bigH;
-                        for (int kx = 0; kx < k; kx++) {
-                            int ix = x * stride + kx - pad;
-                            rows[dst++] = rowIn && ix >= 0 && ix < bigW ? big[cBase + iy * bigW + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /**
      * Adds a column matrix for small rows {@code [y0, y1)} back onto the big map (the adjoint of
      * {@link #im2col}). Channels {@code [c0, c1)} only, so callers may split channels across threads;

@@ -46,6 +46,12 @@ public final class Gemm {
         KERNEL.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    /** {@code C[m x n] += A[m x k] * B[n x k]^T}, on the calling thread (weight gradients in training). */
+    public static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        KERNEL.gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
     /** As {@link #gemm}, with the columns of C split across the current fork-join pool. */
     public static void gemmParallel(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                     float[] c, int cOff, int ldc) {

@@ -12,4 +12,14 @@ interface GemmKernel {
               float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,
               float[] c, int cOff, int ldc);
+
+    /**
+     * {@code C[m x n] += A[m x k] * B[n x k]^T}: dot products of rows, for weight gradients. Not bound by
+     * the fma-chain contract (training only needs thread-count independence, which a single-threaded
+     * call has).
+     */
+    void gemmNT(int m, int n, int k,
+                float[] a, int aOff, int lda,
+                float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc);
 }

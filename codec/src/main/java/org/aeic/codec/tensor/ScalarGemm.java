@@ -29,4 +29,27 @@ final class ScalarGemm implements GemmKernel {
             }
         }
     }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int ai = aOff + i * lda;
+                int bj = bOff + j * ldb;
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int p = 0;
+                for (; p + 4 <= k; p += 4) {
+                    s0 += a[ai + p] * b[bj + p];
+                    s1 += a[ai + p + 1] * b[bj + p + 1];
+                    s2 += a[ai + p + 2] * b[bj + p + 2];
+                    s3 += a[ai + p + 3] * b[bj + p + 3];
+                }
+                for (; p < k; p++) {
+                    s0 += a[ai + p] * b[bj + p];
+                }
+                c[cOff + i * ldc + j] += (s0 + s1) + (s2 + s3);
+            }
+        }
+    }
 }

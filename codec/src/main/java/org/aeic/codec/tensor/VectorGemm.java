@@ -112,4 +112,68 @@ final class VectorGemm implements GemmKernel {
             }
         }
     }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        int kv = k - k % L;
+        // B rows outermost: a block of 4 rows of B stays in L1 while all of A (small in training) streams from L2
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                dot2x4(kv, k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+            }
+            for (; i < m; i++) {
+                for (int q = 0; q < 4; q++) {
+                    c[cOff + i * ldc + j + q] += dot(kv, k, a, aOff + i * lda, b, bOff + (j + q) * ldb);
+                }
+            }
+        }
+        for (; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                c[cOff + i * ldc + j] += dot(kv, k, a, aOff + i * lda, b, bOff + j * ldb);
+            }
+        }
+    }
+
+    private static void dot2x4(int kv, int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                               float[] c, int ci, int ldc) {
+        int a1 = a0 + lda;
+        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x1 = FloatVector.fromArray(S, a, a1 + p);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y1 = FloatVector.fromArray(S, b, b1 + p),
+                    y2 = FloatVector.fromArray(S, b, b2 + p), y3 = FloatVector.fromArray(S, b, b3 + p);
+            s00 = x0.fma(y0, s00); s01 = x0.fma(y1, s01); s02 = x0.fma(y2, s02); s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10); s11 = x1.fma(y1, s11); s12 = x1.fma(y2, s12); s13 = x1.fma(y3, s13);
+        }
+        float[] r = {s00.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s01.reduceLanes(jdk.incubator.vector.VectorOperators.ADD),
+                s02.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s03.reduceLanes(jdk.incubator.vector.VectorOperators.ADD),
+                s10.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s11.reduceLanes(jdk.incubator.vector.VectorOperators.ADD),
+                s12.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s13.reduceLanes(jdk.incubator.vector.VectorOperators.ADD)};
+        for (int p = kv; p < k; p++) {
+            float u0 = a[a0 + p], u1 = a[a1 + p];
+            r[0] += u0 * b[b0 + p]; r[1] += u0 * b[b1 + p]; r[2] += u0 * b[b2 + p]; r[3] += u0 * b[b3 + p];
+            r[4] += u1 * b[b0 + p]; r[5] += u1 * b[b1 + p]; r[6] += u1 * b[b2 + p]; r[7] += u1 * b[b3 + p];
+        }
+        for (int q = 0; q < 4; q++) {
+            c[ci + q] += r[q];
+            c[ci + ldc + q] += r[4 + q];
+        }
+    }
+
+    private static float dot(int kv, int k, float[] a, int ai, float[] b, int bj) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+        }
+        float r = s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (int p = kv; p < k; p++) {
+            r += a[ai + p] * b[bj + p];
+        }
+        return r;
+    }
 }

@@ -69,4 +69,24 @@ class GemmTest {
         // untouched padding between rows of C
         assertEquals(0f, c[4 + n], 0f);
     }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "2,4,16", "3,5,17", "64,75,4096", "7,9,100"})
+    void transposedProductMatchesReference(int m, int n, int k) {
+        Random r = new Random(m + 100L * n + k);
+        float[] a = random(m * k, r);
+        float[] b = random(n * k, r);
+        float[] c = random(m * n, r);
+        float[] c0 = c.clone();
+        Gemm.gemmNT(m, n, k, a, 0, k, b, 0, k, c, 0, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = c0[i * n + j];
+                for (int p = 0; p < k; p++) {
+                    s += (double) a[i * k + p] * b[j * k + p];
+                }
+                assertEquals(s, c[i * n + j], 1e-4 * Math.sqrt(k) + 1e-5);
+            }
+        }
+    }
 }
