@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,12 +38,19 @@ final class Batch {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        // a.png and a.jpg both map to a.aeic: the first (in sorted order) owns it, the others fail instead of racing
+        Map<Path, Path> owner = new HashMap<>();
+        for (Path in : inputs) {
+            owner.putIfAbsent(output(in, inRoot, outRoot, ext), in);
+        }
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
             pool.submit(() -> inputs.parallelStream().forEach(in -> {
-                Path rel = inRoot.relativize(in);
-                Path out = Outputs.withExtension(outRoot.resolve(rel), ext);
+                Path out = output(in, inRoot, outRoot, ext);
                 try {
+                    if (!owner.get(out).equals(in)) {
+                        throw new CliException("output " + out + " is also the output of " + owner.get(out));
+                    }
                     Files.createDirectories(out.toAbsolutePath().getParent());
                     job.run(in, out);
                 } catch (Exception | OutOfMemoryError e) {
@@ -61,6 +70,10 @@ final class Batch {
         }
         err.flush();
         return failed.get();
+    }
+
+    private static Path output(Path in, Path inRoot, Path outRoot, String ext) {
+        return Outputs.withExtension(outRoot.resolve(inRoot.relativize(in)), ext);
     }
 
     private static synchronized void bar(PrintWriter err, int done, int total, int failed) {

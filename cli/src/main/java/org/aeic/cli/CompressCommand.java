@@ -72,6 +72,14 @@ final class CompressCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (rate.bpp != null && !(rate.bpp > 0 && Double.isFinite(rate.bpp))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--bpp must be a positive number of bits per pixel, got " + rate.bpp);
+        }
+        if (rate.psnr != null && !Double.isFinite(rate.psnr)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--psnr must be a number of dB, got " + rate.psnr);
+        }
         if (Files.isDirectory(in)) {
             Path root = out == null ? in : out;
             if (out != null && Files.exists(out) && !Files.isDirectory(out)) {

@@ -39,10 +39,17 @@ final class DecompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxPixels < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-pixels must be positive, got " + maxPixels);
+        }
         ModelRegistry registry = common.registry();
         DecodeOptions opts = DecodeOptions.defaults().withThreads(common.threads()).withMaxPixels(maxPixels);
         if (Files.isDirectory(in)) {
             Path root = out == null ? in : out;
+            if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+                throw new CliException("output must be a folder when IN is a folder: " + out);
+            }
             List<Path> files = Batch.files(in, p -> CompressCommand.suffix(p).equals("aeic"));
             if (files.isEmpty()) {
                 throw new CliException("no .aeic files in " + in);
@@ -55,6 +62,9 @@ final class DecompressCommand implements Callable<Integer> {
         }
         Path target = out == null ? Outputs.withExtension(in, ".png") : out;
         ImageSaver.formatForPath(target); // unknown extension: fail before decoding
+        if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+            throw new CliException("output would overwrite the input: " + target);
+        }
         Outputs.checkWritable(target, common.force);
         DecodedImage img = decompress(new AeicDecoder(opts, registry), in, target);
         spec.commandLine().getOut().printf("%s: %dx%d%n", target, img.image().width, img.image().height);

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import org.aeic.codec.AeicException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code aeic} command. Exit codes: 0 success, 1 bad input or failed operation (one line on
@@ -17,9 +19,13 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
+        // this command line, not a new one: a new one would print to System.err instead of the err given to run()
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
     public static void main(String[] args) {
@@ -39,8 +45,8 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
             ex.getCommandLine().getErr().println("aeic: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'aeic " + ex.getCommandLine().getCommandName()
-                    .replace("aeic", "").trim() + " --help' for usage.".replace("aeic  ", "aeic "));
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for usage.");
             return EXIT_USAGE;
         });
         int code = cl.execute(args);
