@@ -35,6 +35,10 @@ final class InfoCommand implements Callable<Integer> {
         }
         long size = Files.size(in);
         double bpp = size * 8.0 / ((double) i.width() * i.height());
+        if (size != i.bytes()) {
+            throw new CliException("file is " + size + " bytes but its header declares " + i.bytes()
+                    + " (truncated or trailing data)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         String channels = switch (i.channels()) {
             case 1 -> "grey";
@@ -56,10 +60,6 @@ final class InfoCommand implements Callable<Integer> {
                     i.modelId(), CompressCommand.fmt(i.quality()), i.tiles(), i.tileSize(),
                     (i.iccBytes() > 0 ? "ICC " + i.iccBytes() + " B " : "") + (i.exifBytes() > 0 ? "EXIF " + i.exifBytes() + " B" : "")
                             + (i.iccBytes() == 0 && i.exifBytes() == 0 ? "none" : ""), size, bpp);
-        }
-        if (size != i.bytes()) {
-            throw new CliException("file is " + size + " bytes but its header declares " + i.bytes()
-                    + " (truncated or trailing data)");
         }
         return Main.EXIT_OK;
     }

@@ -58,6 +58,10 @@ public final class AeicDecoder {
                 throw new AeicException("file too large: " + file);
             }
             return decode(Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new AeicException("no such file: " + file, e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new AeicException("permission denied: " + file, e);
         } catch (IOException e) {
             throw new AeicException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -149,6 +149,9 @@ public final class ContainerReader {
         if (w < 1 || ht < 1) {
             throw new AeicException("invalid image size " + w + "x" + ht);
         }
+        if (!(h.getQuality() >= 0 && h.getQuality() <= 100)) {
+            throw new AeicException("invalid quality " + h.getQuality() + " in header");
+        }
         if (w > limits.maxWidth()) {
             throw new AeicException("image width " + w + " exceeds the limit of " + limits.maxWidth());
         }
