@@ -47,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate; ÷10 for the last 20 %% of steps (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--lr-drop-step", defaultValue = "0", description = "Step from which lr is divided by 10 (default: 80 %% of --steps).")
+    long lrDropStep;
+
     @Option(names = "--clip", defaultValue = "1.0", description = "Gradient-norm clip (default: ${DEFAULT-VALUE}).")
     double clip;
 
@@ -81,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg;
         try {
             cfg = new TrainConfig(data, out, id, n, m, lambda, quality, steps, batch, crop, lr, clip, seed, t,
-                    (int) Math.max(10, checkpointMinutes * 60), resume, init, command);
+                    (int) Math.max(10, checkpointMinutes * 60), resume, init, lrDropStep, command);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -24,6 +24,7 @@ public record TrainConfig(
         int checkpointSeconds,
         boolean resume,
         Path init,
+        long lrDropStep,
         String command) {
 
     public TrainConfig {
@@ -31,6 +32,11 @@ public record TrainConfig(
                 || !(lambda > 0) || !(lr > 0)) {
             throw new IllegalArgumentException("invalid training configuration");
         }
+    }
+
+    /** Step from which the learning rate is divided by 10 (default: 80 % of the steps). */
+    public long lrDrop() {
+        return lrDropStep > 0 ? lrDropStep : (long) (steps * 0.8);
     }
 
     /** Where the resumable checkpoint (weights + optimizer state) goes: beside the model file. */

@@ -27,7 +27,7 @@ import org.aeic.proto.Provenance;
 /**
  * End-to-end training of the factorized model: loss = bpp + λ·255²·MSE, additive uniform noise as
  * the rate's quantisation proxy, rounded latents (straight-through) into the synthesis, Adam,
- * global gradient-norm clipping, lr ÷10 for the last 20 % of steps.
+ * global gradient-norm clipping, lr ÷10 from a given step (default: for the last 20 % of steps).
  *
  * <p>Samples of a batch run in parallel, each on one thread with the codec's own layers; their
  * gradients are summed in sample order, so a run is reproducible whatever the thread count.
@@ -224,7 +224,7 @@ public final class Trainer {
     }
 
     double learningRate(long s) {
-        return s >= cfg.steps() * 0.8 ? cfg.lr() / 10 : cfg.lr();
+        return s >= cfg.lrDrop() ? cfg.lr() / 10 : cfg.lr();
     }
 
     private void checkpoint(double wallSeconds) throws IOException {
