@@ -112,7 +112,7 @@ public final class AeicDecoder {
                         int dst = c * ow * oh + (yy - want.y) * ow + (part.x - want.x);
                         for (int xx = 0; xx < part.width; xx++) {
                             float v = x.data[src + xx];
-                            rgb[dst + xx] = v < 0 ? 0 : v > 1 ? 1 : v; // NaN-free: clamp keeps [0,1]
+                            rgb[dst + xx] = !(v > 0) ? 0 : v > 1 ? 1 : v; // NaN (from a hostile stream) becomes 0
                         }
                     }
                 }
