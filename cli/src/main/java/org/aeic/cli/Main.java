@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "aeic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "AEIC learned image codec: compress, decompress, inspect, train and evaluate.",
-        subcommands = {CompressCommand.class, DecompressCommand.class, InfoCommand.class, TrainCommand.class})
+        subcommands = {CompressCommand.class, DecompressCommand.class, InfoCommand.class, TrainCommand.class,
+                EvalCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -29,6 +30,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // no command needs a display; eval draws its plot off-screen
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

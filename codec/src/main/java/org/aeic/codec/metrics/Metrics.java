@@ -24,6 +24,15 @@ public final class Metrics {
         return psnrFromMse(se / a.length);
     }
 
+    /**
+     * MS-SSIM-RGB of two planar images with samples in [0,1], after rounding both to 8 bits; see {@link MsSsim}.
+     *
+     * @throws IllegalArgumentException if the sizes differ or a side is not longer than 160 pixels
+     */
+    public static double msSsim(float[] a, float[] b, int width, int height) {
+        return MsSsim.rgb(a, b, width, height);
+    }
+
     /** 10·log10(255² / mse), infinite for identical images. */
     public static double psnrFromMse(double mse) {
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
