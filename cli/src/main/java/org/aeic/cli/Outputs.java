@@ -3,9 +3,6 @@ package org.aeic.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Output-path rules shared by the commands: never overwrite unless asked, never leave half a file. */
 final class Outputs {
@@ -35,17 +32,6 @@ final class Outputs {
 
     /** Writes through a temporary file in the same directory and renames it into place. */
     static void writeAtomically(Path out, byte[] bytes) throws IOException {
-        Path abs = out.toAbsolutePath();
-        String name = abs.getFileName().toString();
-        Path tmp = abs.resolveSibling("." + (name.length() > 100 ? name.substring(0, 100) : name) + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
-        // created like any new file, not with createTempFile, whose mode 0600 would carry over to the output
-        Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.aeic.codec.io.AtomicFiles.write(out, bytes);
     }
 }

@@ -11,19 +11,10 @@ import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.DeflaterOutputStream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -35,6 +26,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.io.AtomicFiles;
 
 /**
  * Turns decoded planes back into a {@link BufferedImage} of the source's layout (grey / RGB, with or
@@ -182,13 +174,9 @@ public final class ImageSaver {
             throw new AeicException("not a file path: " + out);
         }
         ImageWriter writer = writerFor(format);
-        Path tmp = null;
-        boolean done = false;
         try {
             BufferedImage image = convertFor(img, format, writer);
-            tmp = createTemp(dir, out.getFileName().toString());
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream os = Channels.newOutputStream(ch);
+            AtomicFiles.write(out, os -> {
                 try (ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
                     writer.setOutput(ios);
                     ImageWriteParam param = writer.getDefaultWriteParam();
@@ -198,25 +186,11 @@ public final class ImageSaver {
                     }
                     writer.write(null, new IIOImage(image, null, metadata(writer, image, format, param)), param);
                 }
-                ch.force(true); // the rename must not land before the data
-            }
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
+            });
         } catch (IOException | RuntimeException e) {
             throw new AeicException("cannot write " + out + ": " + ImageLoader.oneLine(e), e);
         } finally {
             writer.dispose();
-            if (!done && tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // nothing more we can do; the failure itself is already being reported
-                }
-            }
         }
     }
 
@@ -258,22 +232,6 @@ public final class ImageSaver {
                 return "tiff";
             default:
                 throw new AeicException("unsupported output format: " + formatName + " (use png, jpeg, bmp or tiff)");
-        }
-    }
-
-    /** A fresh file next to the target, created with default permissions (createTempFile would make it 0600). */
-    private static Path createTemp(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            String base = name.length() > 100 ? name.substring(0, 100) : name; // stay under NAME_MAX
-            Path tmp = dir.resolve("." + base + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 8) {
-                    throw e;
-                }
-            }
         }
     }
 
