@@ -100,7 +100,7 @@ public final class AeicServer {
         http = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
-                .setCompressionSupported(true)
+                .setCompressionSupported(false) // images do not shrink; gzip would cost event-loop time
                 .setMaxFormAttributeSize(8192));
         return http.requestHandler(router).listen().map(s -> this);
     }
