@@ -1,0 +1,117 @@
+package org.aeic.server;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Reads a request body into memory, never more than a limit: the raw body, or one file part of a
+ * {@code multipart/form-data} body (other parts are dropped as they arrive). Nothing touches the disk.
+ * Must be started from the route handler itself, before anything asynchronous, so no data is missed.
+ */
+final class BodyReader {
+    interface Listener {
+        void body(byte[] bytes);
+
+        void failed(ApiException e);
+    }
+
+    private final HttpServerRequest request;
+    private final long limit;
+    private final String field;
+    private final Listener listener;
+    private final Buffer buffer;
+    private long received;
+    private boolean fieldSeen;
+    private boolean fieldEnded;
+    private boolean requestEnded;
+    private boolean done;
+
+    private BodyReader(HttpServerRequest request, long limit, String field, Listener listener, long expected) {
+        this.request = request;
+        this.limit = limit;
+        this.field = field;
+        this.listener = listener;
+        this.buffer = Buffer.buffer((int) Math.min(Math.max(expected, 1024), Math.min(limit, 16 << 20)));
+    }
+
+    /**
+     * @param field the multipart field holding the data, or null for a raw body
+     * @param expected the Content-Length, or -1
+     */
+    static void read(HttpServerRequest request, long limit, String field, long expected, Listener listener) {
+        new BodyReader(request, limit, field, listener, expected).start();
+    }
+
+    private void start() {
+        if (field != null) {
+            try {
+                request.setExpectMultipart(true);
+            } catch (IllegalStateException e) {
+                fail(ApiException.badRequest("malformed multipart request: " + e.getMessage()));
+                return;
+            }
+            request.uploadHandler(upload -> {
+                if (!field.equals(upload.name()) || fieldSeen) {
+                    upload.handler(b -> { });
+                    return;
+                }
+                fieldSeen = true;
+                upload.handler(b -> {
+                    if (!done) {
+                        buffer.appendBuffer(b);
+                    }
+                });
+                upload.exceptionHandler(t -> fail(ApiException.badRequest("malformed multipart request: "
+                        + oneLine(t))));
+                upload.endHandler(v -> {
+                    fieldEnded = true;
+                    finish();
+                });
+            });
+        }
+        request.handler(b -> {
+            received += b.length();
+            if (done) {
+                return;
+            }
+            if (received > limit) {
+                fail(ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes"));
+            } else if (field == null) {
+                buffer.appendBuffer(b);
+            }
+        });
+        request.exceptionHandler(t -> fail(ApiException.badRequest("cannot read the request body: " + oneLine(t))));
+        request.endHandler(v -> {
+            requestEnded = true;
+            if (!done && field != null && !fieldSeen) {
+                String attr = request.getFormAttribute(field);
+                fail(ApiException.badRequest(attr != null
+                        ? "multipart field '" + field + "' must be a file part (with a filename)"
+                        : "multipart body has no file field '" + field + "'"));
+                return;
+            }
+            finish();
+        });
+    }
+
+    /** Hands the body over once the request has ended and, for multipart, the part too. */
+    private void finish() {
+        if (done || !requestEnded || (field != null && !fieldEnded)) {
+            return;
+        }
+        done = true;
+        listener.body(buffer.getBytes());
+    }
+
+    private void fail(ApiException e) {
+        if (!done) {
+            done = true;
+            listener.failed(e);
+        }
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replaceAll("\\s+", " ").strip();
+    }
+}

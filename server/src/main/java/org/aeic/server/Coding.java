@@ -1,0 +1,230 @@
+package org.aeic.server;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.aeic.codec.AeicAbortedException;
+import org.aeic.codec.AeicDecoder;
+import org.aeic.codec.AeicEncoder;
+import org.aeic.codec.AeicException;
+import org.aeic.codec.DecodeOptions;
+import org.aeic.codec.DecodedImage;
+import org.aeic.codec.EncodeOptions;
+import org.aeic.codec.ModelRegistry;
+import org.aeic.codec.StreamInfo;
+import org.aeic.codec.container.ContainerLimits;
+import org.aeic.codec.image.ImageLoader;
+import org.aeic.codec.image.ImageSaver;
+import org.aeic.codec.image.PlanarImage;
+
+/**
+ * The codec work of one request, run on a worker thread with one codec thread. Every refusal is an
+ * {@link ApiException} with the status the API promises: 415 not an image / not an AEIC stream, 413 image over
+ * the pixel limit, 422 a stream that parses but cannot be decoded here (pixels over the limit, unknown model),
+ * 400 anything corrupt or truncated.
+ */
+final class Coding {
+    /** The first bytes of every {@code .aeic} stream (the container format's signature). */
+    static final byte[] AEIC_MAGIC = {(byte) 0x8A, 'A', 'E', 'I', 'C', 0x0D, 0x0A, 0x1A};
+    static final float JPEG_QUALITY = 0.9f;
+
+    record Compressed(byte[] stream, StreamInfo info) {
+    }
+
+    record Decompressed(byte[] image, String contentType, StreamInfo info) {
+    }
+
+    private final long maxPixels;
+    private final ModelRegistry registry;
+    /** Limits for reading a header only to classify it: everything else is checked against our own limits. */
+    private final DecodeOptions headerOptions;
+    private final DecodeOptions decodeOptions;
+
+    Coding(long maxPixels, ModelRegistry registry) {
+        this.maxPixels = maxPixels;
+        this.registry = registry;
+        ContainerLimits d = ContainerLimits.defaults();
+        this.headerOptions = new DecodeOptions(1, new ContainerLimits(Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Long.MAX_VALUE, Integer.MAX_VALUE, d.maxTileBytes(), d.maxHeaderBytes(), d.maxIccBytes(),
+                d.maxExifBytes(), d.maxAlphaBytes()));
+        this.decodeOptions = new DecodeOptions(1, d).withMaxPixels(maxPixels);
+    }
+
+    List<String> modelIds() {
+        return registry.ids();
+    }
+
+    String defaultModel() {
+        return registry.defaultId();
+    }
+
+    Compressed compress(byte[] body, double quality, String modelId, BooleanSupplier keepGoing)
+            throws AeicAbortedException {
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty: send an image");
+        }
+        probeImage(body);
+        PlanarImage img;
+        try {
+            img = ImageLoader.read(new ByteArrayInputStream(body), maxPixels);
+        } catch (AeicException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        EncodeOptions opts = EncodeOptions.defaults()
+                .withQuality(quality)
+                .withModelId(modelId)
+                .withThreads(1)
+                .withLimits(ContainerLimits.defaults().withMaxPixels(maxPixels));
+        byte[] stream;
+        try {
+            stream = new AeicEncoder(opts, registry).encode(img, (done, total) -> keepGoing.getAsBoolean());
+        } catch (AeicAbortedException e) {
+            throw e;
+        } catch (AeicException e) {
+            throw codecFailure(e, 422);
+        }
+        try {
+            return new Compressed(stream, AeicDecoder.info(stream, headerOptions));
+        } catch (AeicException e) {
+            throw new IllegalStateException("the encoder wrote a stream it cannot read back: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses what no ImageIO reader knows (415) and images over the pixel limit (413), from the header only. */
+    private void probeImage(byte[] body) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(body))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw ApiException.unsupported(startsWithMagic(body)
+                        ? "the body is an AEIC stream: send it to /v1/decompress"
+                        : "the body is not an image in a format this server reads (PNG, JPEG, BMP, TIFF, GIF, ...)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > maxPixels) {
+                    throw ApiException.tooLarge("the image is " + w + "x" + h + " = " + w * h
+                            + " pixels, over the limit of " + maxPixels + " pixels");
+                }
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ApiException a) {
+                    throw a;
+                }
+                throw ApiException.badRequest("truncated or corrupt image: " + BodyReader.oneLine(e));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw ApiException.badRequest("cannot read the image: " + BodyReader.oneLine(e));
+        }
+    }
+
+    static boolean startsWithMagic(byte[] body) {
+        return body.length >= AEIC_MAGIC.length
+                && Arrays.equals(body, 0, AEIC_MAGIC.length, AEIC_MAGIC, 0, AEIC_MAGIC.length);
+    }
+
+    Decompressed decompress(byte[] body, String format, BooleanSupplier keepGoing) throws AeicAbortedException {
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty: send an .aeic stream");
+        }
+        if (!startsWithMagic(body)) {
+            throw ApiException.unsupported("the body is not an AEIC stream (it does not start with the AEIC signature)");
+        }
+        StreamInfo info;
+        try {
+            info = AeicDecoder.info(body, headerOptions);
+        } catch (AeicException e) {
+            // sizes beyond what even the lenient limits hold (a width of 2^31 and up, say): valid syntax, refused
+            if (String.valueOf(e.getMessage()).contains("exceeds the limit")) {
+                throw ApiException.invalid(e.getMessage());
+            }
+            throw ApiException.badRequest(e.getMessage());
+        }
+        long pixels = (long) info.width() * info.height();
+        if (pixels > maxPixels) {
+            throw ApiException.invalid("the stream declares a " + info.width() + "x" + info.height() + " = " + pixels
+                    + " pixel image, over the limit of " + maxPixels + " pixels");
+        }
+        if (!registry.ids().contains(info.modelId())) {
+            throw ApiException.invalid("the stream was made with model '" + info.modelId()
+                    + "', which this server does not have (available: " + String.join(", ", registry.ids()) + ")");
+        }
+        DecodedImage decoded;
+        try {
+            decoded = new AeicDecoder(decodeOptions, registry).decode(body, null,
+                    (done, total) -> keepGoing.getAsBoolean());
+        } catch (AeicAbortedException e) {
+            throw e;
+        } catch (AeicException e) {
+            throw codecFailure(e, 400);
+        }
+        boolean jpeg = format.equals("jpeg");
+        BufferedImage out;
+        if (jpeg) {
+            // JPEG holds 8-bit grey or RGB: alpha is dropped, 16 bits are rounded
+            PlanarImage p = decoded.image();
+            out = ImageSaver.toBufferedImage(p.rgb, p.width, p.height, null, p.isGrey() ? 1 : 3, 8, p.icc);
+        } else {
+            out = decoded.toBufferedImage();
+        }
+        return new Decompressed(write(out, format), jpeg ? "image/jpeg" : "image/png", decoded.info());
+    }
+
+    /**
+     * A codec refusal after the checks above: a stream for another version of a model we have, or a quality
+     * the model lacks, is valid but unusable here (422); out of memory is the server's problem (503);
+     * anything else is {@code otherwise}.
+     */
+    private static ApiException codecFailure(AeicException e, int otherwise) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return new ApiException(503, "insufficient-memory",
+                        "not enough memory to code this image now; try again later or send a smaller image");
+            }
+        }
+        String m = e.getMessage() == null ? "codec error" : e.getMessage();
+        if (m.contains("another version of model") || m.contains("has no quality") || m.contains("unknown model")) {
+            return ApiException.invalid(m);
+        }
+        return new ApiException(otherwise, otherwise == 422 ? "invalid" : "malformed", m);
+    }
+
+    static byte[] write(BufferedImage img, String format) {
+        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format);
+        if (!it.hasNext()) {
+            throw new IllegalStateException("no ImageIO writer for " + format);
+        }
+        ImageWriter writer = it.next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (format.equals("jpeg")) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+            }
+            writer.write(null, new IIOImage(img, null, null), param);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + format + ": " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+}
