@@ -105,12 +105,15 @@ final class Coding {
 
     /** Refuses what no ImageIO reader knows (415) and images over the pixel limit (413), from the header only. */
     private void probeImage(byte[] body) {
+        if (startsWithMagic(body)) {
+            // the codec jar also registers an ImageIO reader for .aeic; re-encoding a stream is not what a client means
+            throw ApiException.unsupported("the body is an AEIC stream: send it to /v1/decompress");
+        }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(body))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw ApiException.unsupported(startsWithMagic(body)
-                        ? "the body is an AEIC stream: send it to /v1/decompress"
-                        : "the body is not an image in a format this server reads (PNG, JPEG, BMP, TIFF, GIF, ...)");
+                throw ApiException.unsupported(
+                        "the body is not an image in a format this server reads (PNG, JPEG, BMP, TIFF, GIF, ...)");
             }
             ImageReader reader = readers.next();
             try {
