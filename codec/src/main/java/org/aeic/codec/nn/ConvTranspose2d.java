@@ -57,16 +57,25 @@ public final class ConvTranspose2d implements Layer {
             tape.push(x);
             return out;
         }
-        // inference: bands of input rows in a fixed order (bands overlap in the output, and the band
-        // size depends only on the shape, so the sum order and the result do not depend on threads)
-        int rows = Math.max(1, Conv2d.MAX_COLS / (kk * x.w));
-        for (int y0 = 0; y0 < x.h; y0 += rows) {
-            int y1 = Math.min(x.h, y0 + rows);
+        // inference: bands of output rows, each computed from all the input rows that touch it (neighbouring
+        // bands recompute a row or two), so every output pixel sums its contributions in the same order as an
+        // unbanded pass: the result depends neither on the band size nor on the thread count — nor, with enough
+        // margin, on how an image is cut into tiles
+        int inRows = Math.max(1, Conv2d.MAX_COLS / (kk * x.w) - 3);
+        int outRows = Math.max(stride, inRows * stride);
+        for (int o0 = 0; o0 < g.bigH(); o0 += outRows) {
+            int o1 = Math.min(g.bigH(), o0 + outRows);
+            int y0 = g.firstSmallRow(o0);
+            int y1 = g.endSmallRow(o1);
+            if (y1 <= y0) {
+                continue;
+            }
             int nb = (y1 - y0) * x.w;
             float[] cols = new float[kk * nb];
             Gemm.gemmParallel(kk, nb, cin, wt, 0, cin, x.data, y0 * x.w, nIn, cols, 0, nb);
-            int by0 = y0;
-            IntStream.range(0, cout).parallel().forEach(c -> g.col2im(cols, by0, y1, out.data, 0, c, c + 1));
+            int b0 = o0;
+            int b1 = o1;
+            IntStream.range(0, cout).parallel().forEach(c -> g.col2im(cols, y0, y1, out.data, 0, c, c + 1, b0, b1));
         }
         return out;
     }

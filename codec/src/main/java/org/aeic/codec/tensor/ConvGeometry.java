@@ -18,6 +18,16 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         return new ConvGeometry(channels, h * stride, w * stride, h, w, k, stride, k / 2);
     }
 
+    /** First small row that touches big row {@code by}. */
+    public int firstSmallRow(int by) {
+        return Math.max(0, Math.floorDiv(by + pad - k + 1 + stride - 1, stride));
+    }
+
+    /** One past the last small row that touches big row {@code by - 1}. */
+    public int endSmallRow(int by) {
+        return Math.min(smallH, Math.floorDiv(by - 1 + pad, stride) + 1);
+    }
+
     public int kernelArea() {
         return k * k;
     }
@@ -63,6 +73,15 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
      * each big pixel accumulates in (ky, kx) order, which keeps results reproducible.
      */
     public void col2im(float[] cols, int y0, int y1, float[] big, int bigOff, int c0, int c1) {
+        col2im(cols, y0, y1, big, bigOff, c0, c1, 0, bigH);
+    }
+
+    /**
+     * As above, but writes only big rows {@code [by0, by1)}. When those rows receive all their
+     * contributions from small rows {@code [y0, y1)}, each of their pixels sums them in the same
+     * (ky, kx) order as one whole-map call: banding over big rows does not change a single bit.
+     */
+    public void col2im(float[] cols, int y0, int y1, float[] big, int bigOff, int c0, int c1, int by0, int by1) {
         int n = (y1 - y0) * smallW;
         for (int c = c0; c < c1; c++) {
             int cBase = bigOff + c * bigH * bigW;
@@ -72,7 +91,7 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
                     int src = row * n;
                     for (int y = y0; y < y1; y++, src += smallW) {
                         int iy = y * stride + ky - pad;
-                        if (iy < 0 || iy >= bigH) {
+                        if (iy < by0 || iy >= by1) {
                             continue;
                         }
                         int dst = cBase + iy * bigW;

@@ -41,4 +41,21 @@ class InferencePathTest {
         assertEquals(3, y[0].h);
         assertEquals(5, y[0].w);
     }
+
+    @Test
+    void bandedTransposedConvolutionEqualsOnePass() throws Exception {
+        // wide enough that inference splits the output into several row bands
+        ConvTranspose2d d = new ConvTranspose2d("d", 8, 8, 5, 2);
+        Random r = new Random(4);
+        for (int i = 0; i < d.weight.data.length; i++) {
+            d.weight.data[i] = (float) r.nextGaussian() * 0.1f;
+        }
+        Tensor x = new Tensor(8, 30, 2100);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = (float) r.nextGaussian();
+        }
+        Tensor whole = d.forward(x, new Tape());
+        Tensor banded = new ForkJoinPool(2).submit(() -> d.forward(x, null)).get();
+        assertArrayEquals(whole.data, banded.data);
+    }
 }
