@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.image.PlanarImage;
 import org.aeic.codec.latent.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
+import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
 import org.aeic.proto.StreamHeader;
 
@@ -94,6 +97,11 @@ public final class AeicDecoder {
         int oh = want.height;
         float[] rgb = new float[Math.multiplyExact(3, Math.multiplyExact(ow, oh))];
         int total = s.tiles().size();
+        int overlap = h.getTileOverlap();
+        if (overlap % FactorizedModel.STRIDE != 0 || overlap > Tiling.MAX_OVERLAP) {
+            throw new AeicException("invalid tile overlap " + overlap);
+        }
+        Map<Integer, Tensor> latents = new HashMap<>();
         Tiling.inPool(options.threads(), () -> {
             int done = 0;
             for (int i = 0; i < total; i++) {
@@ -102,13 +110,29 @@ public final class AeicDecoder {
                 if (!tr.intersects(want)) {
                     continue;
                 }
-                Tensor y = FactorizedLatentCodec.decompress(s.tiles().get(i), model.net.m,
-                        AeicEncoder.latentSize(r.height()), AeicEncoder.latentSize(r.width()), level);
-                Tensor x = model.net.synthesis.forward(y, null);
+                Tensor x;
+                int ox;
+                int oy;
+                if (overlap == 0) {
+                    x = model.net.synthesis.forward(latent(s, i, model, level, latents), null);
+                    ox = r.x();
+                    oy = r.y();
+                } else {
+                    // the tile's latent plus its neighbours' within the overlap, synthesised together
+                    int st = FactorizedModel.STRIDE;
+                    int m = overlap / st;
+                    Rectangle lr = new Rectangle(r.x() / st - m, r.y() / st - m,
+                            AeicEncoder.latentSize(r.width()) + 2 * m, AeicEncoder.latentSize(r.height()) + 2 * m)
+                            .intersection(new Rectangle(0, 0, AeicEncoder.latentSize(s.width()),
+                                    AeicEncoder.latentSize(s.height())));
+                    x = model.net.synthesis.forward(latentRegion(s, lr, model, level, latents), null);
+                    ox = lr.x * st;
+                    oy = lr.y * st;
+                }
                 Rectangle part = tr.intersection(want);
                 for (int c = 0; c < 3; c++) {
                     for (int yy = part.y; yy < part.y + part.height; yy++) {
-                        int src = (c * x.h + (yy - r.y())) * x.w + (part.x - r.x());
+                        int src = (c * x.h + (yy - oy)) * x.w + (part.x - ox);
                         int dst = c * ow * oh + (yy - want.y) * ow + (part.x - want.x);
                         for (int xx = 0; xx < part.width; xx++) {
                             float v = x.data[src + xx];
@@ -130,6 +154,40 @@ public final class AeicDecoder {
         PlanarImage img = new PlanarImage(ow, oh, rgb, alpha, h.getChannels(), h.getBitDepth(), h.getPalette(),
                 s.icc(), s.exif());
         return new DecodedImage(img, StreamInfo.of(h, bytes.length));
+    }
+
+    /** The decoded latent of tile i (decoded once, then kept for its neighbours). */
+    private static Tensor latent(AeicStream s, int i, CodecModel model, CodecModel.Level level,
+                                 Map<Integer, Tensor> cache) throws AeicException {
+        Tensor t = cache.get(i);
+        if (t == null) {
+            AeicStream.TileRect r = s.tileRect(i);
+            t = FactorizedLatentCodec.decompress(s.tiles().get(i), model.net.m,
+                    AeicEncoder.latentSize(r.height()), AeicEncoder.latentSize(r.width()), level);
+            cache.put(i, t);
+        }
+        return t;
+    }
+
+    /** The latent over {@code lr} (latent pixels), assembled from the tiles it covers. */
+    private static Tensor latentRegion(AeicStream s, Rectangle lr, CodecModel model, CodecModel.Level level,
+                                       Map<Integer, Tensor> cache) throws AeicException {
+        int st = FactorizedModel.STRIDE;
+        int lts = s.tileSize() / st;
+        Tensor out = new Tensor(model.net.m, lr.height, lr.width);
+        for (int ty = lr.y / lts; ty <= (lr.y + lr.height - 1) / lts; ty++) {
+            for (int tx = lr.x / lts; tx <= (lr.x + lr.width - 1) / lts; tx++) {
+                Tensor t = latent(s, ty * s.tilesX() + tx, model, level, cache);
+                Rectangle part = new Rectangle(tx * lts, ty * lts, t.w, t.h).intersection(lr);
+                for (int c = 0; c < out.c; c++) {
+                    for (int y = part.y; y < part.y + part.height; y++) {
+                        System.arraycopy(t.data, (c * t.h + y - ty * lts) * t.w + part.x - tx * lts,
+                                out.data, (c * out.h + y - lr.y) * out.w + part.x - lr.x, part.width);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static int[] crop(int[] a, int width, Rectangle r) {

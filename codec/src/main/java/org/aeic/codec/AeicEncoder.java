@@ -72,12 +72,12 @@ public final class AeicEncoder {
         int tilesX = AeicStream.tilesAlong(img.width, tileSize);
         int tilesY = AeicStream.tilesAlong(img.height, tileSize);
         int total = tilesX * tilesY;
+        int overlap = total > 1 ? Tiling.OVERLAP : 0;
         List<byte[]> tiles = Tiling.inPool(options.threads(), () -> {
             List<byte[]> out = new ArrayList<>(total);
             for (int i = 0; i < total; i++) {
                 AeicStream.TileRect r = AeicStream.tileRect(img.width, img.height, tileSize, i);
-                Tensor y = model.net.analysis.forward(tileTensor(img, r), null);
-                out.add(FactorizedLatentCodec.compress(y, level));
+                out.add(FactorizedLatentCodec.compress(analyzeTile(model, img, r, overlap), level));
                 if (!listener.tileDone(i + 1, total)) {
                     throw new AeicAbortedException();
                 }
@@ -95,26 +95,54 @@ public final class AeicEncoder {
                 .setQuality(level.quality())
                 .setTileSize(tileSize)
                 .setPalette(img.palette)
+                .setTileOverlap(overlap)
                 .build();
         return ContainerWriter.toBytes(header, tiles, alpha, img.icc, img.exif);
     }
 
-    /** The tile's RGB, padded to a multiple of the model's stride by repeating edge pixels. */
-    static Tensor tileTensor(PlanarImage img, AeicStream.TileRect r) {
-        int ph = Tiling.roundUp(r.height());
-        int pw = Tiling.roundUp(r.width());
-        Tensor t = new Tensor(3, ph, pw);
+    /**
+     * The latent of one tile: the analysis runs on the tile plus {@code overlap} pixels of the image
+     * around it (all multiples of the stride), and the tile's part of the result is kept. With enough
+     * overlap this equals the whole image's latent at those positions, bit for bit.
+     */
+    static Tensor analyzeTile(CodecModel model, PlanarImage img, AeicStream.TileRect r, int overlap) {
+        int x0 = Math.max(0, r.x() - overlap);
+        int y0 = Math.max(0, r.y() - overlap);
+        int x1 = Math.min(Tiling.roundUp(img.width), r.x() + Tiling.roundUp(r.width()) + overlap);
+        int y1 = Math.min(Tiling.roundUp(img.height), r.y() + Tiling.roundUp(r.height()) + overlap);
+        Tensor y = model.net.analysis.forward(regionTensor(img, x0, y0, x1 - x0, y1 - y0), null);
+        if (overlap == 0) {
+            return y;
+        }
+        int s = FactorizedModel.STRIDE;
+        return crop(y, (r.y() - y0) / s, (r.x() - x0) / s, latentSize(r.height()), latentSize(r.width()));
+    }
+
+    /** Pixels {@code [x0, x0+w) x [y0, y0+h)} of the image as it is padded to a multiple of the stride (edges repeated). */
+    static Tensor regionTensor(PlanarImage img, int x0, int y0, int w, int h) {
+        Tensor t = new Tensor(3, h, w);
         int plane = img.width * img.height;
+        int inside = Math.max(0, Math.min(w, img.width - x0));
         for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < ph; y++) {
-                int sy = r.y() + Math.min(y, r.height() - 1);
-                int src = c * plane + sy * img.width + r.x();
-                int dst = (c * ph + y) * pw;
-                System.arraycopy(img.rgb, src, t.data, dst, r.width());
-                java.util.Arrays.fill(t.data, dst + r.width(), dst + pw, img.rgb[src + r.width() - 1]);
+            for (int y = 0; y < h; y++) {
+                int src = c * plane + Math.min(y0 + y, img.height - 1) * img.width;
+                int dst = (c * h + y) * w;
+                System.arraycopy(img.rgb, src + x0, t.data, dst, inside);
+                java.util.Arrays.fill(t.data, dst + inside, dst + w, img.rgb[src + img.width - 1]);
             }
         }
         return t;
+    }
+
+    /** Rows {@code [r0, r0+h)} and columns {@code [c0, c0+w)} of every channel. */
+    static Tensor crop(Tensor t, int r0, int c0, int h, int w) {
+        Tensor out = new Tensor(t.c, h, w);
+        for (int c = 0; c < t.c; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(t.data, (c * t.h + r0 + y) * t.w + c0, out.data, (c * h + y) * w, w);
+            }
+        }
+        return out;
     }
 
     static int latentSize(int pixels) {

@@ -10,6 +10,13 @@ final class Tiling {
     /** Images up to this size are one tile (no seams); larger ones use {@link #LARGE_TILE}. */
     static final int SINGLE_TILE_MAX = 1024;
     static final int LARGE_TILE = 512;
+    /**
+     * Context around each tile when an image has several: more than the receptive field of either
+     * transform (about ±30 pixels for the analysis, ±2 latent pixels for the synthesis), so tiles are
+     * computed exactly as the whole image would be, and show no seams.
+     */
+    static final int OVERLAP = 64;
+    static final int MAX_OVERLAP = 256;
     /** The decoder refuses bigger tiles: they would need too much memory. */
     static final int MAX_TILE = 1024;
 

@@ -83,6 +83,28 @@ class CodecRoundTripTest {
     }
 
     @Test
+    void tilingDoesNotChangeTheImage() throws Exception {
+        // tiles are analysed and synthesised with context around them: no seams, bit for bit the whole image
+        ModelRegistry reg = TestModels.tinyRegistry("tiny-g", 8);
+        PlanarImage src = image(250, 170, false, 11);
+        AeicDecoder dec = new AeicDecoder(DecodeOptions.defaults(), reg);
+        byte[] whole = new AeicEncoder(EncodeOptions.defaults(), reg).encode(src, TileListener.NONE);
+        assertEquals(1, AeicDecoder.info(whole, DecodeOptions.defaults()).tiles());
+        float[] reference = dec.decode(whole).image().rgb;
+        for (int tile : new int[] {64, 96, 128}) {
+            byte[] tiled = new AeicEncoder(EncodeOptions.defaults().withTileSize(tile), reg).encode(src, TileListener.NONE);
+            assertTrue(AeicDecoder.info(tiled, DecodeOptions.defaults()).tiles() > 1);
+            assertArrayEquals(reference, dec.decode(tiled).image().rgb, "tile size " + tile);
+            PlanarImage part = dec.decode(tiled, new Rectangle(60, 50, 80, 40), TileListener.NONE).image();
+            for (int y = 0; y < 40; y++) {
+                for (int x = 0; x < 80; x++) {
+                    assertEquals(reference[(50 + y) * 250 + 60 + x], part.rgb[y * 80 + x]);
+                }
+            }
+        }
+    }
+
+    @Test
     void regionDecodeEqualsCropOfFullDecode() throws Exception {
         ModelRegistry reg = TestModels.tinyRegistry("tiny-c", 3);
         PlanarImage src = image(1030, 40, true, 6);
