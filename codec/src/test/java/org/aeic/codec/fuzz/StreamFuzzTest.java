@@ -239,7 +239,7 @@ class StreamFuzzTest {
             try (Stream<Path> files = Files.list(INPUTS.resolve(target))) {
                 valid = files.filter(p -> p.getFileName().toString().startsWith("valid-")).sorted().toList();
             }
-            assertTrue(valid.size() >= 5, "expected the valid seeds in " + INPUTS.resolve(target));
+            assertTrue(valid.size() >= 7, "expected the valid seeds in " + INPUTS.resolve(target));
             for (Path p : valid) {
                 byte[] data = Files.readAllBytes(p);
                 DecodedImage img = DECODER.decode(data);
@@ -302,6 +302,9 @@ class StreamFuzzTest {
         out.put("valid-grey-16x16.aeic", enc.encode(image(16, 16, 1, 8), TileListener.NONE));
         out.put("valid-greyalpha16-5x3.aeic", enc.encode(image(5, 3, 2, 16), TileListener.NONE));
         out.put("valid-rgb-1x1.aeic", enc.encode(image(1, 1, 3, 8), TileListener.NONE));
+        // several tiles, coded with context around each (header field tile_overlap)
+        out.put("valid-rgba-tiled-40x20.aeic", new AeicEncoder(EncodeOptions.defaults().withThreads(1)
+                .withTileSize(16), REGISTRY).encode(image(40, 20, 4, 8), TileListener.NONE));
         // ICC and EXIF sections (arbitrary bytes: the decoder passes them through untouched)
         AeicStream s = ContainerReader.read(rgb, LIMITS);
         out.put("valid-rgb-icc-exif.aeic", ContainerWriter.toBytes(s.header(), s.tiles(), null,
