@@ -98,8 +98,9 @@ public final class AeicDecoder {
         float[] rgb = new float[Math.multiplyExact(3, Math.multiplyExact(ow, oh))];
         int total = s.tiles().size();
         int overlap = h.getTileOverlap();
-        if (overlap % FactorizedModel.STRIDE != 0 || overlap > Tiling.MAX_OVERLAP) {
-            throw new AeicException("invalid tile overlap " + overlap);
+        // a uint32 in the header: values of 2^31 and more arrive as negative ints
+        if (overlap < 0 || overlap % FactorizedModel.STRIDE != 0 || overlap > Tiling.MAX_OVERLAP) {
+            throw new AeicException("invalid tile overlap " + Integer.toUnsignedLong(overlap));
         }
         Map<Integer, Tensor> latents = new HashMap<>();
         Tiling.inPool(options.threads(), () -> {
