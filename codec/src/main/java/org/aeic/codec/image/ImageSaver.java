@@ -142,19 +142,10 @@ public final class ImageSaver {
         Path name = path.getFileName();
         String s = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
         int dot = s.lastIndexOf('.');
-        switch (dot < 0 ? "" : s.substring(dot + 1)) {
-            case "png":
-                return "png";
-            case "jpg":
-            case "jpeg":
-                return "jpeg";
-            case "bmp":
-                return "bmp";
-            case "tif":
-            case "tiff":
-                return "tiff";
-            default:
-                throw new AeicException("unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
+        try {
+            return normalize(dot < 0 ? "" : s.substring(dot + 1));
+        } catch (AeicException e) {
+            throw new AeicException("unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
         }
     }
 
