@@ -3,7 +3,6 @@ package org.aeic.imageio;
 import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
@@ -133,19 +132,7 @@ final class AeicPixels {
 
     /** sRGB or the JDK's default grey (the spaces of the codec's images without an ICC profile). */
     private static boolean isDefault(final ColorSpace cs) {
-        if (cs.isCS_sRGB() || cs == ColorSpace.getInstance(ColorSpace.CS_GRAY)) {
-            return true;
-        }
-        if (!(cs instanceof ICC_ColorSpace)) {
-            return false;
-        }
-        byte[] data = ((ICC_ColorSpace) cs).getProfile().getData();
-        return Arrays.equals(data, Defaults.SRGB) || Arrays.equals(data, Defaults.GRAY);
-    }
-
-    private static final class Defaults {
-        static final byte[] SRGB = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
-        static final byte[] GRAY = ICC_Profile.getInstance(ColorSpace.CS_GRAY).getData();
+        return org.aeic.codec.image.ImageLoader.isDefaultSpace(cs);
     }
 
     private static void copySamples(final BufferedImage src, final BufferedImage dst, final Rectangle destRegion,

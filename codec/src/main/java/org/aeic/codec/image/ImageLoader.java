@@ -347,7 +347,7 @@ public final class ImageLoader {
     }
 
     /** sRGB, or the JDK's default grey space that readers attach to every grey image. */
-    static boolean isDefaultSpace(ColorSpace cs) {
+    public static boolean isDefaultSpace(ColorSpace cs) {
         if (cs.isCS_sRGB() || cs == ColorSpace.getInstance(ColorSpace.CS_GRAY)) {
             return true;
         }
