@@ -29,11 +29,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--channels-m", defaultValue = "128", description = "Latent channels (default: ${DEFAULT-VALUE}).")
     int m;
 
-    @Option(names = "--lambda", defaultValue = "0.005", description = "Rate-distortion trade-off λ (default: ${DEFAULT-VALUE}).")
-    double lambda;
+    @Option(names = "--lambda", defaultValue = "0.005", split = ",",
+            description = "Rate-distortion trade-off λ; several (comma-separated, increasing) train one variable-rate model (default: ${DEFAULT-VALUE}).")
+    double[] lambdas;
 
-    @Option(names = "--quality", defaultValue = "4", description = "Quality number of the trained level (default: ${DEFAULT-VALUE}).")
-    float quality;
+    @Option(names = "--quality", split = ",",
+            description = "Quality number of each λ (default: 4 for one λ, 1, 2, 3, … for several).")
+    float[] qualities;
 
     @Option(names = "--steps", defaultValue = "60000", description = "Total optimizer steps (default: ${DEFAULT-VALUE}).")
     long steps;
@@ -83,7 +85,14 @@ final class TrainCommand implements Callable<Integer> {
                 .orElse(java.util.List.of()));
         TrainConfig cfg;
         try {
-            cfg = new TrainConfig(data, out, id, n, m, lambda, quality, steps, batch, crop, lr, clip, seed, t,
+            float[] q = qualities;
+            if (q == null) {
+                q = new float[lambdas.length];
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = lambdas.length == 1 ? 4 : i + 1;
+                }
+            }
+            cfg = new TrainConfig(data, out, id, n, m, lambdas, q, steps, batch, crop, lr, clip, seed, t,
                     (int) Math.max(10, checkpointMinutes * 60), resume, init, lrDropStep, command);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());

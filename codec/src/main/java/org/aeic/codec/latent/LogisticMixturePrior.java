@@ -21,8 +21,28 @@ public final class LogisticMixturePrior {
     public final Param params;
 
     public LogisticMixturePrior(int channels) {
+        this("prior.params", channels);
+    }
+
+    public LogisticMixturePrior(String name, int channels) {
         this.channels = channels;
-        this.params = new Param("prior.params", channels, 3 * K);
+        this.params = new Param(name, channels, 3 * K);
+    }
+
+    /**
+     * Sets this prior to the density of {@code base}'s variable multiplied by {@code gain[c]} per channel
+     * (means scaled, log-scales shifted), ignoring the unit-width noise: a starting point for a level
+     * whose latent is rescaled.
+     */
+    public void initScaled(LogisticMixturePrior base, float[] gain) {
+        for (int c = 0; c < channels; c++) {
+            int o = c * 3 * K;
+            for (int k = 0; k < K; k++) {
+                params.data[o + k] = base.params.data[o + k];
+                params.data[o + K + k] = base.params.data[o + K + k] * gain[c];
+                params.data[o + 2 * K + k] = base.params.data[o + 2 * K + k] + (float) Math.log(gain[c]);
+            }
+        }
     }
 
     public int channels() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.entropy.SymbolTable;
+import org.aeic.codec.latent.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
 import org.aeic.proto.Architecture;
 import org.aeic.proto.ChannelTable;
@@ -30,8 +31,18 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** A rate point to export: quality number, its λ and its gain vector (null = all ones). */
-    public record LevelSpec(float quality, float lambda, float[] gain) {
+    /**
+     * A rate point to export: quality number, its λ, its gain vector (null = all ones) and the prior
+     * of the scaled latent its tables are made from (null = the model's own prior).
+     */
+    public record LevelSpec(float quality, float lambda, float[] gain, LogisticMixturePrior prior) {
+        public LevelSpec(float quality, float lambda, float[] gain) {
+            this(quality, lambda, gain, null);
+        }
+
+        public static LevelSpec of(RateLevel l) {
+            return new LevelSpec(l.quality, (float) l.lambda, l.gains(), l.prior);
+        }
     }
 
     /** Builds a model file: weights as they are, integer tables from the prior for every level. */
@@ -49,10 +60,11 @@ public final class ModelFiles {
         extraTensors.forEach((name, data) -> b.addTensors(tensor(name, new int[] {data.length}, data)));
         for (LevelSpec spec : levels) {
             QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(spec.quality()).setLambda(spec.lambda());
+            LogisticMixturePrior prior = spec.prior() == null ? net.prior : spec.prior();
             for (int c = 0; c < net.m; c++) {
                 q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
-                int[] t = net.prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
-                ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(net.prior.center(c))
+                int[] t = prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
+                ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(prior.center(c))
                         .setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
                 for (int i = 1; i < t.length; i++) {
                     ct.addFreq(t[i]);

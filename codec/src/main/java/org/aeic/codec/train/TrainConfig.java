@@ -12,8 +12,8 @@ public record TrainConfig(
         String modelId,
         int n,
         int m,
-        double lambda,
-        float quality,
+        double[] lambdas,
+        float[] qualities,
         long steps,
         int batch,
         int crop,
@@ -29,9 +29,27 @@ public record TrainConfig(
 
     public TrainConfig {
         if (n < 1 || m < 1 || batch < 1 || crop < 16 || crop % 16 != 0 || steps < 1 || threads < 1
-                || !(lambda > 0) || !(lr > 0)) {
+                || !(lr > 0)) {
             throw new IllegalArgumentException("invalid training configuration");
         }
+        if (lambdas.length < 1 || lambdas.length != qualities.length) {
+            throw new IllegalArgumentException("give one quality per λ (" + lambdas.length + " λ, "
+                    + qualities.length + " qualities)");
+        }
+        for (int i = 0; i < lambdas.length; i++) {
+            if (!(lambdas[i] > 0) || Double.isInfinite(lambdas[i])
+                    || i > 0 && (!(lambdas[i] > lambdas[i - 1]) || !(qualities[i] > qualities[i - 1]))) {
+                throw new IllegalArgumentException("λ must be positive, and λ and quality must both increase");
+            }
+        }
+    }
+
+    /** A single-rate run. */
+    public TrainConfig(Path data, Path out, String modelId, int n, int m, double lambda, float quality, long steps,
+                       int batch, int crop, double lr, double clipNorm, long seed, int threads,
+                       int checkpointSeconds, boolean resume, Path init, long lrDropStep, String command) {
+        this(data, out, modelId, n, m, new double[] {lambda}, new float[] {quality}, steps, batch, crop, lr,
+                clipNorm, seed, threads, checkpointSeconds, resume, init, lrDropStep, command);
     }
 
     /** Step from which the learning rate is divided by 10 (default: 80 % of the steps). */

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
+import org.aeic.codec.model.RateLevel;
 import org.aeic.codec.nn.Grads;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Tape;
@@ -28,6 +29,12 @@ import org.aeic.proto.Provenance;
  * End-to-end training of the factorized model: loss = bpp + λ·255²·MSE, additive uniform noise as
  * the rate's quantisation proxy, rounded latents (straight-through) into the synthesis, Adam,
  * global gradient-norm clipping, lr ÷10 from a given step (default: for the last 20 % of steps).
+ *
+ * <p>Several λ train one variable-rate model: the transforms are shared and each {@link RateLevel}
+ * has its own latent gain and prior. Sample i of step s trains level (s·batch + i) mod levels, so
+ * every step sees the rates in the same proportion. The gain's gradient through the decoder uses the
+ * rounding error as fixed noise (ŷ = y + r/g), as the additive-noise proxy would. Each level's
+ * gradient is weighted by √(λ̄/λ) (see {@link #levelWeights}).
  *
  * <p>Samples of a batch run in parallel, each on one thread with the codec's own layers; their
  * gradients are summed in sample order, so a run is reproducible whatever the thread count.
@@ -44,6 +51,8 @@ public final class Trainer {
 
     private final TrainConfig cfg;
     private final FactorizedModel net;
+    private final List<RateLevel> levels;
+    private final List<Param> params;
     private final Adam adam;
     private final PrintStream log;
     private long step;
@@ -54,35 +63,101 @@ public final class Trainer {
     public Trainer(TrainConfig cfg, PrintStream log) throws IOException, AeicException {
         this.cfg = cfg;
         this.log = log;
-        if (cfg.resume() && Files.exists(cfg.checkpoint())) {
-            ModelFile ck = ModelFiles.parse(Files.readAllBytes(cfg.checkpoint()));
-            net = ModelFiles.restore(ck);
-            adam = new Adam(net.params());
-            for (Param p : net.params()) {
-                float[] m = ModelFiles.extraTensor(ck, "adam.m." + p.name);
-                float[] v = ModelFiles.extraTensor(ck, "adam.v." + p.name);
+        ModelFile from = null;
+        boolean resuming = cfg.resume() && Files.exists(cfg.checkpoint());
+        if (resuming) {
+            from = ModelFiles.parse(Files.readAllBytes(cfg.checkpoint()));
+        } else if (cfg.init() != null) {
+            from = ModelFiles.parse(Files.readAllBytes(cfg.init()));
+        }
+        if (from != null) {
+            net = ModelFiles.restore(from);
+            levels = levelsFrom(from, resuming);
+        } else {
+            net = new FactorizedModel(cfg.n(), cfg.m());
+            net.initRandom(cfg.seed());
+            levels = new ArrayList<>();
+            RateLevel first = RateLevel.unit(net.prior, cfg.qualities()[0], cfg.lambdas()[0]);
+            for (int i = 0; i < cfg.lambdas().length; i++) {
+                levels.add(RateLevel.scaledFrom(first, i, cfg.qualities()[i], cfg.lambdas()[i]));
+            }
+        }
+        List<Param> all = new ArrayList<>(net.params());
+        for (RateLevel l : levels) {
+            all.addAll(l.params());
+        }
+        params = List.copyOf(all);
+        Grads.index(params);
+        adam = new Adam(params);
+        if (resuming) {
+            for (Param p : params) {
+                float[] m = ModelFiles.extraTensor(from, "adam.m." + p.name);
+                float[] v = ModelFiles.extraTensor(from, "adam.v." + p.name);
                 if (m != null && v != null && m.length == p.size() && v.length == p.size()) {
                     System.arraycopy(m, 0, adam.m[p.index()], 0, m.length);
                     System.arraycopy(v, 0, adam.v[p.index()], 0, v.length);
                 }
             }
-            step = ck.getProvenance().getSteps();
+            step = from.getProvenance().getSteps();
             adam.t = step;
-            wallBefore = ck.getProvenance().getWallSeconds();
+            wallBefore = from.getProvenance().getWallSeconds();
             log.printf("resumed from %s at step %d%n", cfg.checkpoint(), step);
-        } else if (cfg.init() != null) {
-            net = ModelFiles.restore(ModelFiles.parse(Files.readAllBytes(cfg.init())));
-            adam = new Adam(net.params());
+        } else if (from != null) {
             log.printf("initialised from %s%n", cfg.init());
-        } else {
-            net = new FactorizedModel(cfg.n(), cfg.m());
-            net.initRandom(cfg.seed());
-            adam = new Adam(net.params());
         }
+    }
+
+    /**
+     * The levels of a model file if they are the configured ones; otherwise (fine-tuning, never when
+     * resuming) each configured level starts from the file's level nearest in λ, scaled by
+     * √(λ/λsource) — a single-rate file counts as one level with gain 1.
+     */
+    private List<RateLevel> levelsFrom(ModelFile f, boolean resuming) throws AeicException {
+        List<RateLevel> stored = RateLevel.restore(f, net.m);
+        double[] lambdas = cfg.lambdas();
+        boolean same = stored.size() == lambdas.length;
+        for (int i = 0; same && i < lambdas.length; i++) {
+            same = (float) lambdas[i] == (float) stored.get(i).lambda && cfg.qualities()[i] == stored.get(i).quality;
+        }
+        if (resuming && !same) {
+            throw new AeicException("model " + f.getId() + " was trained for other levels than --lambda/--quality");
+        }
+        if (same) {
+            // the file keeps λ as a float: train with the configured double, as an uninterrupted run does
+            List<RateLevel> out = new ArrayList<>();
+            for (int i = 0; i < lambdas.length; i++) {
+                RateLevel l = new RateLevel(i, cfg.qualities()[i], lambdas[i], net.m);
+                System.arraycopy(stored.get(i).logGain.data, 0, l.logGain.data, 0, net.m);
+                System.arraycopy(stored.get(i).prior.params.data, 0, l.prior.params.data, 0, l.prior.params.size());
+                out.add(l);
+            }
+            return out;
+        }
+        List<RateLevel> sources = stored;
+        if (sources.isEmpty()) {
+            double ref = f.getQualitiesCount() > 0 && f.getQualities(0).getLambda() > 0
+                    ? f.getQualities(0).getLambda() : lambdas[0];
+            sources = List.of(RateLevel.unit(net.prior, cfg.qualities()[0], ref));
+        }
+        List<RateLevel> out = new ArrayList<>();
+        for (int i = 0; i < lambdas.length; i++) {
+            RateLevel nearest = sources.get(0);
+            for (RateLevel r : sources) {
+                if (Math.abs(Math.log(r.lambda / lambdas[i])) < Math.abs(Math.log(nearest.lambda / lambdas[i]))) {
+                    nearest = r;
+                }
+            }
+            out.add(RateLevel.scaledFrom(nearest, i, cfg.qualities()[i], lambdas[i]));
+        }
+        return out;
     }
 
     public FactorizedModel model() {
         return net;
+    }
+
+    public List<RateLevel> levels() {
+        return levels;
     }
 
     public long step() {
@@ -98,40 +173,62 @@ public final class Trainer {
         return finished;
     }
 
-    /** Forward and backward of one sample; gradients of the sample's loss are added to {@code g}. */
-    public static Stats sampleStep(FactorizedModel net, Tensor x, double lambda, Random rnd, Grads g) {
+    /** Forward and backward of one sample at one level; gradients of its loss are added to {@code g}. */
+    public static Stats sampleStep(FactorizedModel net, RateLevel level, Tensor x, Random rnd, Grads g) {
+        return sampleStep(net, level, 1, x, rnd, g);
+    }
+
+    /** As above, with the gradient (not the reported loss) multiplied by {@code weight}. */
+    public static Stats sampleStep(FactorizedModel net, RateLevel level, double weight, Tensor x, Random rnd,
+                                   Grads g) {
         Tape ta = new Tape();
         Tensor y = net.analysis.forward(x, ta);
         double pixels = (double) x.h * x.w;
         int plane = y.plane();
         Tensor yq = new Tensor(y.c, y.h, y.w);
         float[] dyRate = new float[y.data.length];
-        float[] gPrior = g.of(net.prior.params);
+        float[] gain = level.gains();
+        float[] gPrior = g.of(level.prior.params);
+        float[] gLogGain = g.of(level.logGain);
         double bits = 0;
         double[] dv = new double[1];
         for (int c = 0; c < y.c; c++) {
-            float center = net.prior.center(c);
+            float center = level.prior.center(c);
+            double gc = gain[c];
+            double dLogGain = 0;
             for (int p = 0; p < plane; p++) {
                 int i = c * plane + p;
-                float v = y.data[i];
+                double v = y.data[i] * gc;
                 dv[0] = 0;
-                bits += net.prior.bits(c, v + rnd.nextDouble() - 0.5, dv, gPrior, 1 / pixels);
-                dyRate[i] = (float) (dv[0] / pixels);
-                yq.data[i] = Math.round(v - center) + center; // straight-through rounding for the decoder
+                bits += level.prior.bits(c, v + rnd.nextDouble() - 0.5, dv, gPrior, weight / pixels);
+                dyRate[i] = (float) (weight * dv[0] * gc / pixels);
+                dLogGain += weight * dv[0] * v / pixels;
+                // straight-through rounding for the decoder, as the codec does it
+                yq.data[i] = (float) ((Math.floor(v - center + 0.5) + center) / gc);
             }
+            gLogGain[c] += (float) dLogGain;
         }
         Tape ts = new Tape();
         Tensor xh = net.synthesis.forward(yq, ts);
         int count = x.data.length;
         double se = 0;
         float[] dxh = new float[count];
-        double scale = 2 * lambda * 255 * 255 / count;
+        double lambda = level.lambda;
+        double scale = weight * 2 * lambda * 255 * 255 / count;
         for (int i = 0; i < count; i++) {
             double d = xh.data[i] - x.data[i];
             se += d * d;
             dxh[i] = (float) (scale * d);
         }
         Tensor dyq = net.synthesis.backward(new Tensor(xh.c, xh.h, xh.w, dxh), ts, g, true);
+        for (int c = 0; c < y.c; c++) {
+            double dLogGain = 0;
+            for (int p = 0; p < plane; p++) {
+                int i = c * plane + p;
+                dLogGain -= (double) dyq.data[i] * (yq.data[i] - y.data[i]); // d(y + r/g)/d log g = -r/g
+            }
+            gLogGain[c] += (float) dLogGain;
+        }
         for (int i = 0; i < dyq.data.length; i++) {
             dyq.data[i] += dyRate[i];
         }
@@ -143,8 +240,12 @@ public final class Trainer {
 
     /** Runs until the configured step count or a stop request. */
     public void run(TrainingData data) throws IOException, InterruptedException {
-        List<Param> params = net.params();
         int b = cfg.batch();
+        int nl = levels.size();
+        double[] levelBpp = new double[nl];
+        double[] levelMse = new double[nl];
+        int[] levelCount = new int[nl];
+        double[] weights = levelWeights();
         List<Grads> perSample = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             perSample.add(new Grads(params));
@@ -168,15 +269,21 @@ public final class Trainer {
                         Random rnd = new Random(cfg.seed() * 0x9E3779B97F4A7C15L + s * 1_000_003L + idx);
                         Grads g = perSample.get(idx);
                         g.zero();
-                        return sampleStep(net, data.sample(rnd), cfg.lambda(), rnd, g);
+                        int l = levelOf(s, idx);
+                        return sampleStep(net, levels.get(l), weights[l], data.sample(rnd), rnd, g);
                     });
                 }
                 double loss = 0, bpp = 0, mse = 0;
-                for (Future<Stats> f : pool.invokeAll(jobs)) {
-                    Stats st = get(f);
+                List<Future<Stats>> done = pool.invokeAll(jobs);
+                for (int i = 0; i < b; i++) {
+                    Stats st = get(done.get(i));
                     loss += st.loss() / b;
                     bpp += st.bpp() / b;
                     mse += st.mse() / b;
+                    int l = levelOf(s, i);
+                    levelBpp[l] += st.bpp();
+                    levelMse[l] += st.mse();
+                    levelCount[l]++;
                 }
                 total.zero();
                 for (Grads g : perSample) {
@@ -205,6 +312,18 @@ public final class Trainer {
                 if (System.nanoTime() - lastCheckpoint > cfg.checkpointSeconds() * 1_000_000_000L) {
                     checkpoint(wallBefore + (System.nanoTime() - start) / 1e9);
                     lastCheckpoint = System.nanoTime();
+                    if (nl > 1) {
+                        StringBuilder line = new StringBuilder("step " + step + ", per level since last checkpoint:");
+                        for (int l = 0; l < nl; l++) {
+                            line.append(String.format(" q%s %.3f bpp %.2f dB;", levels.get(l).quality,
+                                    levelBpp[l] / levelCount[l],
+                                    10 * Math.log10(levelCount[l] / Math.max(levelMse[l], 1e-12))));
+                        }
+                        log.println(line);
+                        java.util.Arrays.fill(levelBpp, 0);
+                        java.util.Arrays.fill(levelMse, 0);
+                        java.util.Arrays.fill(levelCount, 0);
+                    }
                 }
             }
             checkpoint(wallBefore + (System.nanoTime() - start) / 1e9);
@@ -213,6 +332,26 @@ public final class Trainer {
             pool.shutdownNow();
             finished = true;
         }
+    }
+
+    /**
+     * Gradient weight of each level, √(λ̄/λ) with λ̄ the geometric mean of the λs: the gradient of
+     * bpp + λ·D grows with λ, so without it the highest rates would steer the shared transforms.
+     */
+    double[] levelWeights() {
+        double logMean = 0;
+        for (RateLevel l : levels) {
+            logMean += Math.log(l.lambda) / levels.size();
+        }
+        double[] w = new double[levels.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.sqrt(Math.exp(logMean) / levels.get(i).lambda);
+        }
+        return w;
+    }
+
+    private int levelOf(long s, int sample) {
+        return (int) ((s * cfg.batch() + sample) % levels.size());
     }
 
     private static Stats get(Future<Stats> f) throws IOException, InterruptedException {
@@ -236,19 +375,27 @@ public final class Trainer {
                 .setWallSeconds(wallSeconds)
                 .setData(cfg.data().toString())
                 .setCreated(Instant.now().toString())
-                .setNotes(String.format("lambda=%s batch=%d crop=%d lr=%s clip=%s threads=%d", cfg.lambda(),
+                .setNotes(String.format("lambda=%s batch=%d crop=%d lr=%s clip=%s threads=%d",
+                        java.util.Arrays.toString(cfg.lambdas()),
                         cfg.batch(), cfg.crop(), cfg.lr(), cfg.clipNorm(), cfg.threads()))
                 .build();
-        List<ModelFiles.LevelSpec> levels = List.of(new ModelFiles.LevelSpec(cfg.quality(), (float) cfg.lambda(), null));
-        String desc = "factorized prior, N=" + net.n + " M=" + net.m + ", " + step + " steps";
-        Map<String, float[]> state = new LinkedHashMap<>();
-        for (Param p : net.params()) {
+        List<ModelFiles.LevelSpec> specs = levels.stream().map(ModelFiles.LevelSpec::of).toList();
+        String desc = "factorized prior, N=" + net.n + " M=" + net.m + ", " + levels.size() + " quality level(s), "
+                + step + " steps";
+        Map<String, float[]> levelTensors = new LinkedHashMap<>();
+        for (RateLevel l : levels) {
+            for (Param p : l.params()) {
+                levelTensors.put(p.name, p.data);
+            }
+        }
+        Map<String, float[]> state = new LinkedHashMap<>(levelTensors);
+        for (Param p : params) {
             state.put("adam.m." + p.name, adam.m[p.index()]);
             state.put("adam.v." + p.name, adam.v[p.index()]);
         }
         ModelFiles.writeAtomically(cfg.checkpoint(),
-                ModelFiles.toProto(net, cfg.modelId(), desc, levels, prov, state).toByteArray());
+                ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, state).toByteArray());
         ModelFiles.writeAtomically(cfg.out(),
-                ModelFiles.toProto(net, cfg.modelId(), desc, levels, prov, Map.of()).toByteArray());
+                ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, levelTensors).toByteArray());
     }
 }

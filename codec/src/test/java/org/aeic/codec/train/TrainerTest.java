@@ -9,10 +9,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
+import org.aeic.codec.model.RateLevel;
 import org.aeic.codec.nn.Grads;
 import org.aeic.codec.nn.Param;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,20 +99,124 @@ class TrainerTest {
         FactorizedModel net = new FactorizedModel(4, 4);
         net.initRandom(3);
         TrainingData td = new TrainingData(data, 32);
-        Adam adam = new Adam(net.params());
-        Grads g = new Grads(net.params());
+        RateLevel level = RateLevel.unit(net.prior, 4f, 0.01);
+        List<Param> params = new ArrayList<>(net.params());
+        params.addAll(level.params());
+        Grads.index(params);
+        Adam adam = new Adam(params);
+        Grads g = new Grads(params);
         double first = 0;
         double last = 0;
         for (int step = 0; step < 60; step++) {
             g.zero();
-            Trainer.Stats s = Trainer.sampleStep(net, td.sample(new Random(5)), 0.01, new Random(6), g);
-            adam.step(net.params(), g, 5e-3);
+            Trainer.Stats s = Trainer.sampleStep(net, level, td.sample(new Random(5)), new Random(6), g);
+            adam.step(params, g, 5e-3);
             if (step == 0) {
                 first = s.loss();
             }
             last = s.loss();
         }
         assertTrue(last < 0.5 * first, "loss " + first + " → " + last);
+    }
+
+    private static final double[] LAMBDAS = {0.005, 0.01, 0.02};
+    private static final float[] QUALITIES = {1, 2, 3};
+
+    private static TrainConfig multi(Path out, long steps, int threads, boolean resume, Path init) {
+        return new TrainConfig(data, out, "v", 4, 4, LAMBDAS, QUALITIES, steps, 3, 32, 1e-2, 1.0, 7, threads, 3600,
+                resume, init, 6, "test");
+    }
+
+    private static float[] allWeights(Trainer t) {
+        float[] net = weights(t.model());
+        int n = net.length;
+        for (RateLevel l : t.levels()) {
+            for (Param p : l.params()) {
+                n += p.size();
+            }
+        }
+        float[] all = java.util.Arrays.copyOf(net, n);
+        int o = net.length;
+        for (RateLevel l : t.levels()) {
+            for (Param p : l.params()) {
+                System.arraycopy(p.data, 0, all, o, p.size());
+                o += p.size();
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void variableRateRunIsReproducibleAcrossThreadsAndResume(@TempDir Path dir) throws Exception {
+        Trainer straight = new Trainer(multi(dir.resolve("s.aeicm"), 8, 1, false, null), quiet());
+        straight.run(new TrainingData(data, 32));
+
+        Path out = dir.resolve("r.aeicm");
+        new Trainer(multi(out, 4, 2, false, null), quiet()).run(new TrainingData(data, 32));
+        Trainer resumed = new Trainer(multi(out, 8, 2, true, null), quiet());
+        assertEquals(4, resumed.step());
+        resumed.run(new TrainingData(data, 32));
+        assertArrayEquals(allWeights(straight), allWeights(resumed));
+
+        // every level trained its own gain and prior, and the exported file codes with them
+        var model = ModelFiles.load(Files.readAllBytes(out));
+        assertEquals(3, model.levels.size());
+        for (int i = 0; i < 3; i++) {
+            var level = model.levels.get(i);
+            assertEquals(QUALITIES[i], level.quality());
+            assertEquals((float) LAMBDAS[i], level.lambda());
+            assertArrayEquals(resumed.levels().get(i).gains(), level.gain());
+            assertTrue(resumed.levels().get(i).logGain.data[0] != (float) (0.5 * Math.log(LAMBDAS[i] / LAMBDAS[0])),
+                    "level " + i + " gain was not trained");
+            assertEquals(resumed.levels().get(i).prior.center(0), level.center()[0]);
+        }
+    }
+
+    @Test
+    void fineTuningASingleRateModelScalesItsPriorPerLevel(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.aeicm");
+        Trainer single = new Trainer(config(base, 2, 1, false), quiet());
+        single.run(new TrainingData(data, 32));
+        Trainer tuned = new Trainer(multi(dir.resolve("vr.aeicm"), 1, 1, false, base), quiet());
+        assertArrayEquals(weights(single.model()), weights(tuned.model()));
+        RateLevel source = single.levels().get(0);
+        for (int i = 0; i < 3; i++) {
+            RateLevel l = tuned.levels().get(i);
+            double f = Math.sqrt(LAMBDAS[i] / (float) 0.01); // the base was trained at λ = 0.01
+            for (int c = 0; c < 4; c++) {
+                assertEquals(source.gains()[c] * f, l.gains()[c], 1e-5 * f);
+                assertEquals(source.prior.center(c) * f, l.prior.center(c), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void refusesToResumeWithOtherLevels(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r.aeicm");
+        new Trainer(multi(out, 2, 1, false, null), quiet()).run(new TrainingData(data, 32));
+        TrainConfig other = new TrainConfig(data, out, "v", 4, 4, new double[] {0.005, 0.01}, new float[] {1, 2}, 4,
+                3, 32, 1e-2, 1.0, 7, 1, 3600, true, null, 6, "test");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.aeic.codec.AeicException.class,
+                () -> new Trainer(other, quiet()));
+        assertTrue(e.getMessage().contains("other levels"), e.getMessage());
+    }
+
+    @Test
+    void levelsMustIncreaseAndPair() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TrainConfig(data,
+                data.resolve("x"), "v", 4, 4, new double[] {0.02, 0.01}, new float[] {1, 2}, 1, 1, 32, 1e-3, 1, 1, 1,
+                60, false, null, 0, ""));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TrainConfig(data,
+                data.resolve("x"), "v", 4, 4, new double[] {0.01, 0.02}, new float[] {1}, 1, 1, 32, 1e-3, 1, 1, 1,
+                60, false, null, 0, ""));
+    }
+
+    @Test
+    void levelWeightsEqualiseTheRates(@TempDir Path dir) throws Exception {
+        double[] w = new Trainer(multi(dir.resolve("w.aeicm"), 1, 1, false, null), quiet()).levelWeights();
+        assertEquals(Math.sqrt(2), w[0], 1e-12);
+        assertEquals(1, w[1], 1e-12);
+        assertEquals(Math.sqrt(0.5), w[2], 1e-12);
     }
 
     @Test

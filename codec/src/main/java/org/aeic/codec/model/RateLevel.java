@@ -1,0 +1,84 @@
+package org.aeic.codec.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.aeic.codec.AeicException;
+import org.aeic.codec.latent.LogisticMixturePrior;
+import org.aeic.codec.nn.Param;
+import org.aeic.proto.ModelFile;
+
+/**
+ * The trainable part of one quality level of a variable-rate model (Cui et al. 2021, with the
+ * inverse gain tied to the gain): a per-channel gain applied to the latent before rounding, and the
+ * prior of the scaled latent. The transforms are shared by all levels. Stored in the model file as
+ * the tensors {@code level.<i>.log_gain} and {@code level.<i>.prior}; the coder only sees the gains
+ * and the integer tables made from them.
+ */
+public final class RateLevel {
+    public final float quality;
+    public final double lambda;
+    /** Natural log of the gain, so that the gain stays positive whatever the optimizer does. */
+    public final Param logGain;
+    public final LogisticMixturePrior prior;
+
+    public RateLevel(int index, float quality, double lambda, int channels) {
+        this.quality = quality;
+        this.lambda = lambda;
+        this.logGain = new Param("level." + index + ".log_gain", channels);
+        this.prior = new LogisticMixturePrior("level." + index + ".prior", channels);
+    }
+
+    public List<Param> params() {
+        return List.of(logGain, prior.params);
+    }
+
+    public float[] gains() {
+        float[] g = new float[logGain.size()];
+        for (int c = 0; c < g.length; c++) {
+            g[c] = (float) Math.exp(logGain.data[c]);
+        }
+        return g;
+    }
+
+    /**
+     * A new level started from {@code source} (trained at another λ): its gains times √(λ/λsource), its
+     * prior rescaled to match. At high rates the step that minimises bpp + λ·D shrinks as 1/√λ.
+     */
+    public static RateLevel scaledFrom(RateLevel source, int index, float quality, double lambda) {
+        RateLevel l = new RateLevel(index, quality, lambda, source.logGain.size());
+        float[] factor = new float[source.logGain.size()];
+        java.util.Arrays.fill(factor, (float) Math.sqrt(lambda / source.lambda));
+        for (int c = 0; c < factor.length; c++) {
+            l.logGain.data[c] = source.logGain.data[c] + (float) Math.log(factor[c]);
+        }
+        l.prior.initScaled(source.prior, factor);
+        return l;
+    }
+
+    /** The one level of a single-rate model: gain 1, the model's own prior. */
+    public static RateLevel unit(LogisticMixturePrior prior, float quality, double lambda) {
+        RateLevel l = new RateLevel(0, quality, lambda, prior.channels());
+        System.arraycopy(prior.params.data, 0, l.prior.params.data, 0, prior.params.size());
+        return l;
+    }
+
+    /** The levels stored in a model file, or an empty list for a single-rate file. */
+    public static List<RateLevel> restore(ModelFile f, int channels) throws AeicException {
+        List<RateLevel> out = new ArrayList<>();
+        for (int i = 0; i < f.getQualitiesCount(); i++) {
+            float[] lg = ModelFiles.extraTensor(f, "level." + i + ".log_gain");
+            float[] pr = ModelFiles.extraTensor(f, "level." + i + ".prior");
+            if (lg == null && pr == null) {
+                break;
+            }
+            RateLevel l = new RateLevel(i, f.getQualities(i).getQuality(), f.getQualities(i).getLambda(), channels);
+            if (lg == null || pr == null || lg.length != l.logGain.size() || pr.length != l.prior.params.size()) {
+                throw new AeicException("model " + f.getId() + ": level " + i + " tensors are missing or misshaped");
+            }
+            System.arraycopy(lg, 0, l.logGain.data, 0, lg.length);
+            System.arraycopy(pr, 0, l.prior.params.data, 0, pr.length);
+            out.add(l);
+        }
+        return out;
+    }
+}
