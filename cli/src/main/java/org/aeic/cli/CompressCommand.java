@@ -37,13 +37,13 @@ final class CompressCommand implements Callable<Integer> {
     Path out;
 
     static final class Rate {
-        @Option(names = {"-q", "--quality"}, description = "Quality 1 (smallest) to 8 (default: 4).")
+        @Option(names = {"-q", "--quality"}, description = "Quality 1 (smallest) to 8, fractional with a variable-rate model (default: 4).")
         Double quality;
 
-        @Option(names = "--bpp", description = "Pick the highest quality whose file stays within this many bits per pixel.")
+        @Option(names = "--bpp", description = "Pick the highest quality whose file stays within this many bits per pixel (fractional with a variable-rate model).")
         Double bpp;
 
-        @Option(names = "--psnr", description = "Pick the lowest quality that reaches this PSNR (dB).")
+        @Option(names = "--psnr", description = "Pick the lowest quality that reaches this PSNR in dB (fractional with a variable-rate model).")
         Double psnr;
     }
 
@@ -117,35 +117,12 @@ final class CompressCommand implements Callable<Integer> {
         return bytes;
     }
 
-    /** Plain quality, or the level chosen by --bpp / --psnr (each candidate is coded and measured). */
+    /** Plain quality, or the one chosen by --bpp / --psnr. */
     private byte[] encodeForRate(PlanarImage img, EncodeOptions opts, ModelRegistry registry) throws AeicException {
         if (rate.bpp == null && rate.psnr == null) {
             return new AeicEncoder(opts, registry).encode(img, org.aeic.codec.TileListener.NONE);
         }
-        List<Float> qualities = registry.list().stream().filter(m -> m.id().equals(opts.modelId())
-                || opts.modelId() == null && m.id().equals(registry.defaultId())).findFirst().orElseThrow().qualities();
-        byte[] best = null;
-        for (float q : qualities) { // ascending: bigger files, higher PSNR
-            byte[] b = new AeicEncoder(opts.withQuality(Math.max(1, Math.min(8, q))), registry).encode(img,
-                    org.aeic.codec.TileListener.NONE);
-            if (rate.bpp != null) {
-                double bpp = b.length * 8.0 / ((double) img.width * img.height);
-                if (bpp <= rate.bpp || best == null) {
-                    best = b;
-                }
-                if (bpp > rate.bpp) {
-                    break;
-                }
-            } else {
-                best = b;
-                PlanarImage dec = new AeicDecoder(DecodeOptions.defaults().withThreads(opts.threads())
-                        .withMaxPixels(Long.MAX_VALUE >> 2), registry).decode(b).image();
-                if (Metrics.psnr(img.rgb, dec.rgb) >= rate.psnr) {
-                    break;
-                }
-            }
-        }
-        return best;
+        return new RateSearch(img, opts, registry, rate.bpp, rate.psnr).run();
     }
 
     static String suffix(Path p) {

@@ -68,6 +68,34 @@ class TrainCommandTest {
         assertEquals(3, ModelFiles.load(Files.readAllBytes(out)).file.getProvenance().getSteps());
     }
 
+    /** quality and bpp from compress's summary line "x.aeic: WxH, quality Q, N bytes, B bpp". */
+    private static double[] summary(Result r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("quality ([0-9.]+), \\d+ bytes, ([0-9.]+) bpp")
+                .matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+
+    @Test
+    void rateControlPicksFractionalQualitiesOfAVariableRateModel() throws Exception {
+        Path model = dir.resolve("vr.aeicm");
+        assertEquals(Main.EXIT_OK, train(model, "--lambda", "0.002,0.008,0.032").code());
+        Path img = data.resolve("p1.png");
+        double[] low = summary(run("compress", "--model", model, "-q", 1, "-o", dir.resolve("a.aeic"), img));
+        double[] high = summary(run("compress", "--model", model, "-q", 3, "-o", dir.resolve("b.aeic"), img));
+        assertTrue(high[1] > low[1], () -> low[1] + " vs " + high[1]);
+        double target = (low[1] + high[1]) / 2;
+        Path out = dir.resolve("t.aeic");
+        double[] picked = summary(run("compress", "--model", model, "--bpp", target, "-o", out, img));
+        double bpp = Files.size(out) * 8.0 / (64 * 48); // the summary's bpp is rounded
+        assertTrue(bpp <= target && picked[0] >= 1 && picked[0] < 3, () -> java.util.Arrays.toString(picked));
+        assertTrue(picked[0] != Math.rint(picked[0]), "a quality between levels: " + picked[0]);
+        Result d = run("decompress", "--model", model, "-o", dir.resolve("t.png"), out);
+        assertEquals(Main.EXIT_OK, d.code(), d::toString);
+        // a PSNR every level reaches: the lowest quality
+        assertEquals(1.0, summary(run("compress", "--model", model, "--psnr", 5, "-o", dir.resolve("p.aeic"), img))[0]);
+    }
+
     @Test
     void explicitQualitiesAndSingleRate() throws Exception {
         Path out = dir.resolve("q.aeicm");

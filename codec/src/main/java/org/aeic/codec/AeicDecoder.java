@@ -81,7 +81,7 @@ public final class AeicDecoder {
         AeicStream s = ContainerReader.read(bytes, options.limits());
         StreamHeader h = s.header();
         CodecModel model = modelFor(h);
-        CodecModel.Level level = model.levelExactly(h.getQuality());
+        CodecModel.Level level = model.levelFor(h.getQuality());
         if (level == null) {
             throw new AeicException("model " + model.id + " has no quality " + h.getQuality());
         }

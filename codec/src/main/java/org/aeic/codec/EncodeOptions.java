@@ -5,7 +5,8 @@ import org.aeic.codec.container.ContainerLimits;
 /**
  * Options of {@link AeicEncoder}; immutable, with "with" methods.
  *
- * @param quality  1 (smallest file) to 8; the nearest level the model has is used
+ * @param quality  1 (smallest file) to 8: a level of the model, a quality between two levels of a variable-rate
+ *                 model (coded as such), or else the nearest level
  * @param modelId  model to use, or null for the registry's default
  * @param threads  worker threads (the output does not depend on it)
  * @param limits   size limits applied to input images

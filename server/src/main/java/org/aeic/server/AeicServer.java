@@ -181,6 +181,7 @@ public final class AeicServer {
                     .put("sha256", m.sha256())
                     .put("description", m.description())
                     .put("qualities", new JsonArray(m.qualities().stream().map(Float::doubleValue).toList()))
+                    .put("fractionalQualities", m.fractionalQualities())
                     .put("parameters", m.parameters())
                     .put("trainingSteps", m.trainingSteps())
                     .put("trainingData", m.trainingData()));

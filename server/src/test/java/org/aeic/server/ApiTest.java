@@ -99,6 +99,7 @@ class ApiTest {
         assertEquals(def, first.getString("id"));
         assertEquals(64, first.getString("sha256").length());
         assertFalse(first.getJsonArray("qualities").isEmpty());
+        assertEquals(ModelRegistry.bundled().list().get(0).fractionalQualities(), first.getBoolean("fractionalQualities"));
         assertTrue(first.getLong("parameters") > 0);
     }
 

@@ -147,10 +147,10 @@ public final class SymbolTable {
             double loss = Double.POSITIVE_INFINITY, gain = -1;
             for (int i = 0; i < m; i++) {
                 if (f[i] > 1) {
-                    double l = p[i] * Math.log((double) f[i] / (f[i] - 1));
+                    double l = p[i] * StrictMath.log((double) f[i] / (f[i] - 1));
                     if (l < loss) { loss = l; take = i; }
                 }
-                double g = p[i] * Math.log((double) (f[i] + 1) / f[i]);
+                double g = p[i] * StrictMath.log((double) (f[i] + 1) / f[i]);
                 if (g > gain) { gain = g; give = i; }
             }
             if (have > total) { f[take]--; have--; }

@@ -7,7 +7,8 @@ import org.aeic.codec.nn.Param;
  * {@value #K} logistics, convolved with U(-1/2, 1/2) as in Ballé et al. 2018. It plays the role of
  * Ballé's non-parametric "deep factorized" density with far fewer parameters and closed-form
  * gradients, and it still fits skewed and multimodal channels. Floats end here: the codec only
- * ever sees the integer tables made from it by {@link #table}.
+ * ever sees the integer tables made from it by {@link #table}. Its transcendental functions are
+ * {@link StrictMath}'s, so tables made at coding time (interpolated qualities) are the same on every JVM.
  *
  * <p>Parameters per channel: K mixture logits, K means, K log-scales, in {@link #params}.
  */
@@ -15,7 +16,7 @@ public final class LogisticMixturePrior {
     public static final int K = 3;
     /** Likelihood floor (as CompressAI): keeps -log2 p finite for outliers. */
     static final double P_MIN = 1e-9;
-    private static final double LN2 = Math.log(2);
+    private static final double LN2 = StrictMath.log(2);
 
     private final int channels;
     public final Param params;
@@ -40,7 +41,7 @@ public final class LogisticMixturePrior {
             for (int k = 0; k < K; k++) {
                 params.data[o + k] = base.params.data[o + k];
                 params.data[o + K + k] = base.params.data[o + K + k] * gain[c];
-                params.data[o + 2 * K + k] = base.params.data[o + 2 * K + k] + (float) Math.log(gain[c]);
+                params.data[o + 2 * K + k] = base.params.data[o + 2 * K + k] + (float) StrictMath.log(gain[c]);
             }
         }
     }
@@ -56,13 +57,13 @@ public final class LogisticMixturePrior {
             for (int k = 0; k < K; k++) {
                 params.data[o + k] = 0f;
                 params.data[o + K + k] = (k - (K - 1) / 2f) * 0.5f;
-                params.data[o + 2 * K + k] = (float) Math.log(1.0 + k);
+                params.data[o + 2 * K + k] = (float) StrictMath.log(1.0 + k);
             }
         }
     }
 
     private static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        return z >= 0 ? 1 / (1 + StrictMath.exp(-z)) : StrictMath.exp(z) / (1 + StrictMath.exp(z));
     }
 
     /** Mixture weights of channel c (softmax of the logits). */
@@ -74,7 +75,7 @@ public final class LogisticMixturePrior {
         }
         double sum = 0;
         for (int k = 0; k < K; k++) {
-            w[k] = Math.exp(params.data[o + k] - max);
+            w[k] = StrictMath.exp(params.data[o + k] - max);
             sum += w[k];
         }
         for (int k = 0; k < K; k++) {
@@ -89,7 +90,7 @@ public final class LogisticMixturePrior {
         int o = c * 3 * K;
         double f = 0;
         for (int k = 0; k < K; k++) {
-            f += w[k] * sigmoid((v - params.data[o + K + k]) / Math.exp(params.data[o + 2 * K + k]));
+            f += w[k] * sigmoid((v - params.data[o + K + k]) / StrictMath.exp(params.data[o + 2 * K + k]));
         }
         return f;
     }
@@ -101,7 +102,7 @@ public final class LogisticMixturePrior {
         int o = c * 3 * K;
         double p = 0;
         for (int k = 0; k < K; k++) {
-            double s = Math.exp(params.data[o + 2 * K + k]);
+            double s = StrictMath.exp(params.data[o + 2 * K + k]);
             double a = (v + 0.5 - params.data[o + K + k]) / s;
             double b = (v - 0.5 - params.data[o + K + k]) / s;
             p += w[k] * (a + b > 0 ? sigmoid(-b) - sigmoid(-a) : sigmoid(a) - sigmoid(b));
@@ -135,7 +136,7 @@ public final class LogisticMixturePrior {
         double p = 0;
         double dpdv = 0;
         for (int k = 0; k < K; k++) {
-            double s = Math.exp(params.data[o + 2 * K + k]);
+            double s = StrictMath.exp(params.data[o + 2 * K + k]);
             double a = (v + 0.5 - params.data[o + K + k]) / s;
             double b = (v - 0.5 - params.data[o + K + k]) / s;
             double sa = sigmoid(a);
@@ -160,7 +161,7 @@ public final class LogisticMixturePrior {
                 gParams[o + 2 * K + k] += (float) (scale * g * w[k] * dls[k]);
             }
         }
-        return -Math.log(pc) / LN2;
+        return -StrictMath.log(pc) / LN2;
     }
 
     /**

@@ -1,31 +1,62 @@
 package org.aeic.codec.model;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.aeic.codec.entropy.SymbolTable;
+import org.aeic.codec.latent.LogisticMixturePrior;
 import org.aeic.proto.ModelFile;
 
-/** A model ready for coding: its transforms, and per quality level the gains and integer tables. */
+/**
+ * A model ready for coding: its transforms, and per quality level the gains and integer tables.
+ *
+ * <p>A variable-rate model (one whose file keeps each level's log-gain and prior) also codes at any
+ * quality between two of its levels: log-gains and prior parameters are interpolated linearly and
+ * the integer tables are built from that prior. The encoder and decoder build them with the same
+ * float arithmetic and {@link StrictMath}, so they agree bit for bit on every machine.
+ */
 public final class CodecModel {
     /** One rate point: the latent is multiplied by {@code gain} before rounding around {@code center}. */
     public record Level(float quality, float lambda, float[] gain, float[] center, SymbolTable[] tables) {
     }
+
+    /** Interpolated levels are cached up to this many; beyond it they are built per call. */
+    private static final int MAX_CACHED = 64;
 
     public final String id;
     public final byte[] sha256;
     public final FactorizedModel net;
     public final List<Level> levels;
     public final ModelFile file;
+    /** The levels' trainable parameters, same order as {@link #levels}; empty for a single-rate model. */
+    private final List<RateLevel> trained;
+    private final Map<Float, Level> between = new ConcurrentHashMap<>();
 
-    CodecModel(String id, byte[] sha256, FactorizedModel net, List<Level> levels, ModelFile file) {
+    CodecModel(String id, byte[] sha256, FactorizedModel net, List<Level> levels, ModelFile file,
+               List<RateLevel> trained) {
         this.id = id;
         this.sha256 = sha256;
         this.net = net;
         this.levels = List.copyOf(levels);
         this.file = file;
+        this.trained = trained.size() == levels.size() ? List.copyOf(trained) : List.of();
     }
 
-    /** The level whose quality is nearest to {@code quality} (ties: the lower one). */
+    /** Whether {@link #level} interpolates between levels (else it snaps to the nearest). */
+    public boolean fractional() {
+        return !trained.isEmpty();
+    }
+
+    /**
+     * The level for {@code quality}: the level itself if the model has it, an interpolated level if the
+     * model is variable-rate and the quality lies between two levels, else the nearest level (ties: the lower).
+     */
     public Level level(double quality) {
+        float q = (float) quality;
+        Level exact = levelFor(q);
+        if (exact != null) {
+            return exact;
+        }
         Level best = levels.get(0);
         for (Level l : levels) {
             if (Math.abs(l.quality() - quality) < Math.abs(best.quality() - quality)) {
@@ -35,6 +66,7 @@ public final class CodecModel {
         return best;
     }
 
+    /** The stored level of exactly this quality, or null. */
     public Level levelExactly(float quality) {
         for (Level l : levels) {
             if (l.quality() == quality) {
@@ -42,5 +74,55 @@ public final class CodecModel {
             }
         }
         return null;
+    }
+
+    /** The level a stream of this quality was coded with: stored or interpolated; null if there is none. */
+    public Level levelFor(float quality) {
+        Level exact = levelExactly(quality);
+        if (exact != null || trained.isEmpty()) {
+            return exact;
+        }
+        for (int i = 0; i + 1 < levels.size(); i++) {
+            float lo = levels.get(i).quality();
+            float hi = levels.get(i + 1).quality();
+            if (quality > lo && quality < hi) {
+                Level cached = between.get(quality);
+                if (cached != null) {
+                    return cached;
+                }
+                Level made = interpolate(i, (quality - lo) / (hi - lo), quality);
+                if (between.size() < MAX_CACHED) {
+                    between.putIfAbsent(quality, made);
+                }
+                return made;
+            }
+        }
+        return null;
+    }
+
+    private Level interpolate(int i, float t, float quality) {
+        RateLevel a = trained.get(i);
+        RateLevel b = trained.get(i + 1);
+        int m = net.m;
+        LogisticMixturePrior prior = new LogisticMixturePrior("between", m);
+        float[] pa = a.prior.params.data;
+        float[] pb = b.prior.params.data;
+        for (int k = 0; k < pa.length; k++) {
+            prior.params.data[k] = (1 - t) * pa[k] + t * pb[k];
+        }
+        float[] gain = new float[m];
+        float[] center = new float[m];
+        SymbolTable[] tables = new SymbolTable[m];
+        for (int c = 0; c < m; c++) {
+            gain[c] = (float) StrictMath.exp((1 - t) * a.logGain.data[c] + t * b.logGain.data[c]);
+            center[c] = prior.center(c);
+            try {
+                tables[c] = SymbolTable.of(ModelFiles.channelTable(prior, c));
+            } catch (org.aeic.codec.AeicException e) {
+                throw new IllegalStateException("interpolated table of channel " + c + " is invalid", e);
+            }
+        }
+        float lambda = (float) StrictMath.exp((1 - t) * StrictMath.log(a.lambda) + t * StrictMath.log(b.lambda));
+        return new Level(quality, lambda, gain, center, tables);
     }
 }

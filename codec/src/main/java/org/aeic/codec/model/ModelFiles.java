@@ -63,17 +63,22 @@ public final class ModelFiles {
             LogisticMixturePrior prior = spec.prior() == null ? net.prior : spec.prior();
             for (int c = 0; c < net.m; c++) {
                 q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
-                int[] t = prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
-                ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(prior.center(c))
-                        .setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
-                for (int i = 1; i < t.length; i++) {
-                    ct.addFreq(t[i]);
-                }
-                q.addTables(ct);
+                q.addTables(channelTable(prior, c));
             }
             b.addQualities(q);
         }
         return b.build();
+    }
+
+    /** The integer table of channel c of a prior, for symbols round(y·gain − center). */
+    static ChannelTable channelTable(LogisticMixturePrior prior, int c) {
+        int[] t = prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
+        ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(prior.center(c))
+                .setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
+        for (int i = 1; i < t.length; i++) {
+            ct.addFreq(t[i]);
+        }
+        return ct.build();
     }
 
     private static NamedTensor tensor(String name, int[] shape, float[] data) {
@@ -135,7 +140,7 @@ public final class ModelFiles {
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        return new CodecModel(f.getId(), sha256(bytes), net, levels, f);
+        return new CodecModel(f.getId(), sha256(bytes), net, levels, f, RateLevel.restore(f, net.m));
     }
 
     /** The transforms and prior of a model file (also used to resume training). */
