@@ -174,6 +174,7 @@ final class EvalCommand implements Callable<Integer> {
         printTable(stdout, points);
         if (!anchors.isEmpty()) {
             printBd(stdout, ours, anchors, anchorFiles);
+            printGainAtEqualRate(stdout, points, anchors);
         }
         if (out != null) {
             Outputs.writeAtomically(out, ours.toJson().getBytes(StandardCharsets.UTF_8));
@@ -204,7 +205,10 @@ final class EvalCommand implements Callable<Integer> {
         return files;
     }
 
-    /** The model's levels for the requested qualities (nearest level, as the encoder picks it), ascending, distinct. */
+    /**
+     * The qualities to run, ascending and distinct: as asked where the model interpolates between its levels, else
+     * the nearest level (as the encoder picks it).
+     */
     private List<Float> levels(ModelInfo model) {
         if (model.qualities().isEmpty()) {
             throw new IllegalStateException("model " + model.id() + " has no quality levels");
@@ -216,6 +220,12 @@ final class EvalCommand implements Callable<Integer> {
         for (double q : qualities) {
             if (!(q >= 1 && q <= 8)) {
                 throw new ParameterException(spec.commandLine(), "quality must be between 1 and 8, got " + q);
+            }
+            float lo = model.qualities().get(0);
+            float hi = model.qualities().get(model.qualities().size() - 1);
+            if (model.fractionalQualities() && q > lo && q < hi) { // coded as asked (CodecModel.level)
+                chosen.add((float) q);
+                continue;
             }
             float best = model.qualities().get(0);
             for (float l : model.qualities()) { // nearest, ties to the lower one (CodecModel.level)
@@ -290,6 +300,29 @@ final class EvalCommand implements Callable<Integer> {
             String n = a.name().length() > w ? a.name().substring(0, w) : a.name();
             out.printf(Locale.ROOT, fmt, n, pct(bd[0]), bd[1] != bd[1] ? "n/a"
                     : String.format(Locale.ROOT, "%+.3f dB", bd[1]), pct(bd[2]), files.get(i));
+        }
+    }
+
+    /** Per quality: PSNR over each anchor at the same bpp, so that "every quality beats X" can be read off. */
+    private static void printGainAtEqualRate(PrintWriter out, List<Point> points, List<RdCurve> anchors) {
+        out.println();
+        out.println("PSNR over each anchor at the same bpp (dB; anchor interpolated PCHIP over log bpp, n/a outside"
+                + " its range):");
+        int w = Math.min(40, Math.max(6, anchors.stream().mapToInt(a -> a.name().length()).max().orElse(6)));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", "anchor"));
+        for (Point p : points) {
+            head.append(String.format(Locale.ROOT, " %8s", "q" + CompressCommand.fmt(p.quality())));
+        }
+        out.println(head);
+        for (RdCurve a : anchors) {
+            String n = a.name().length() > w ? a.name().substring(0, w) : a.name();
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", n));
+            for (Point p : points) {
+                double at = a.psnrAt(p.bpp());
+                row.append(String.format(Locale.ROOT, " %8s", Double.isNaN(at) ? "n/a"
+                        : String.format(Locale.ROOT, "%+.2f", p.psnr() - at)));
+            }
+            out.println(row);
         }
     }
 

@@ -128,6 +128,12 @@ record RdCurve(String name, String description, double[] bpp, double[] psnr, dou
     }
 
     /** BD-rate (%), BD-PSNR (dB) and MS-SSIM BD-rate (%) of {@code this} against {@code anchor}; NaN where undefined. */
+    /** PSNR of this curve at {@code bpp} (PCHIP over log-rate), NaN outside its range. */
+    double psnrAt(double bpp) {
+        double[][] a = finite(this.bpp, psnr);
+        return BdRate.qualityAt(a[0], a[1], bpp);
+    }
+
     double[] bdAgainst(RdCurve anchor) {
         double[][] a = finite(anchor.bpp, anchor.psnr);
         double[][] b = finite(bpp, psnr);

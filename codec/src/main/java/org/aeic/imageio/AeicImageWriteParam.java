@@ -19,9 +19,9 @@ import org.aeic.codec.ModelRegistry;
  * <pre>
  *     AEIC quality = 1 + 7 q        q = 0 → 1 (smallest file), q = 3/7 ≈ 0.43 → 4 (the default), q = 1 → 8
  * </pre>
- * and the encoder then uses the model's level nearest to that quality
- * ({@link #getCompressionQualityValues()} gives the intervals of {@code q} that select each level, so a model with a
- * single level makes every {@code q} the same). {@link #MODE_DEFAULT} uses the default model at quality 4;
+ * and the encoder codes at that quality: a variable-rate model (such as the bundled default) interpolates between
+ * its levels, any other model uses the level nearest to it ({@link #getCompressionQualityValues()} gives the
+ * intervals of {@code q} nearest to each level, so a model with a single level makes every {@code q} the same). {@link #MODE_DEFAULT} uses the default model at quality 4;
  * {@link #MODE_COPY_FROM_METADATA} (the default mode) takes model and quality from AEIC image metadata passed with the
  * image (for instance the metadata of a read {@code .aeic} image), else the defaults; {@link #MODE_DISABLED} is
  * refused by the writer.

@@ -65,6 +65,33 @@ public final class BdRate {
         return meanOver(lb, qB, lo, hi) - meanOver(la, qA, lo, hi);
     }
 
+    /**
+     * The quality of a curve at {@code rate}: PCHIP over log-rate, as the BD integrals interpolate; NaN
+     * outside the curve's rate range (no extrapolation).
+     */
+    public static double qualityAt(double[] rate, double[] q, double at) {
+        if (!usable(rate, q) || !(at >= min(rate) && at <= max(rate))) {
+            return Double.NaN;
+        }
+        double[][] sorted = sortedBy(log(rate), q);
+        double[] d = pchipSlopes(sorted[0], sorted[1]);
+        return pchipEval(sorted[0], sorted[1], d, Math.log(at));
+    }
+
+    private static double[][] sortedBy(double[] x, double[] y) {
+        Integer[] idx = new Integer[x.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (i, j) -> Double.compare(x[i], x[j]));
+        double[][] out = new double[2][x.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[0][i] = x[idx[i]];
+            out[1][i] = y[idx[i]];
+        }
+        return out;
+    }
+
     private static boolean usable(double[] rate, double[] q) {
         if (rate == null || q == null || rate.length != q.length || rate.length < 2) {
             return false;

@@ -48,6 +48,18 @@ class BdRateTest {
     }
 
     @Test
+    void qualityAtInterpolatesOverLogRateWithoutExtrapolating() {
+        double[] rate = {4, 1, 2}; // any order
+        double[] q = {36, 30, 33}; // linear in log2(rate): PCHIP keeps the line
+        assertEquals(33, BdRate.qualityAt(rate, q, 2), 1e-12);
+        assertEquals(34.5, BdRate.qualityAt(rate, q, 2 * Math.sqrt(2)), 1e-12);
+        assertEquals(36, BdRate.qualityAt(rate, q, 4), 1e-12);
+        assertTrue(Double.isNaN(BdRate.qualityAt(rate, q, 0.99)));
+        assertTrue(Double.isNaN(BdRate.qualityAt(rate, q, 4.01)));
+        assertTrue(Double.isNaN(BdRate.qualityAt(new double[] {1}, new double[] {30}, 1)));
+    }
+
+    @Test
     void curveAgainstItselfIsZero() throws Exception {
         Curve a = load("webp.json");
         assertEquals(0, BdRate.bdRate(a.bpp, a.psnr, a.bpp, a.psnr), 1e-9);
