@@ -85,9 +85,6 @@ public final class AeicDecoder {
         if (level == null) {
             throw new AeicException("model " + model.id + " has no quality " + h.getQuality());
         }
-        if (h.getTileSize() > Tiling.MAX_TILE) {
-            throw new AeicException("tile size " + h.getTileSize() + " exceeds the limit of " + Tiling.MAX_TILE);
-        }
         Rectangle full = new Rectangle(0, 0, s.width(), s.height());
         Rectangle want = region == null ? full : region.intersection(full);
         if (want.isEmpty()) {

@@ -17,8 +17,8 @@ final class Tiling {
      */
     static final int OVERLAP = 64;
     static final int MAX_OVERLAP = 256;
-    /** The decoder refuses bigger tiles: they would need too much memory. */
-    static final int MAX_TILE = 1024;
+    /** The container refuses bigger tiles: they would need too much memory. */
+    static final int MAX_TILE = org.aeic.codec.container.ContainerReader.MAX_TILE_SIZE;
 
     private Tiling() {
     }

@@ -21,6 +21,9 @@ import org.aeic.proto.StreamHeader;
  * {@link AeicException} with a one-line message; {@link IOException} only reports failures of the stream itself.
  */
 public final class ContainerReader {
+    /** Tiles are at most this wide and high: bigger ones would need too much memory to decode. */
+    public static final int MAX_TILE_SIZE = 1024;
+
 
     /** Largest buffer allocated ahead of the data that is to fill it. */
     static final int CHUNK = 1 << 20;
@@ -170,8 +173,8 @@ public final class ContainerReader {
             throw new AeicException("unsupported bit depth " + Integer.toUnsignedLong(h.getBitDepth()));
         }
         long ts = Integer.toUnsignedLong(h.getTileSize());
-        if (ts < 16 || ts > 4096 || ts % 16 != 0) {
-            throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16..4096)");
+        if (ts < 16 || ts > MAX_TILE_SIZE || ts % 16 != 0) {
+            throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16.." + MAX_TILE_SIZE + ")");
         }
         long tx = (w + ts - 1) / ts;
         long ty = (ht + ts - 1) / ts;

@@ -311,6 +311,7 @@ class ContainerTest {
             {"40", "20", "3", "12", "16", "bit depth 12"},
             {"40", "20", "3", "8", "24", "tile size 24"},
             {"40", "20", "3", "8", "8192", "tile size 8192"},
+            {"40", "20", "3", "8", "1040", "tile size 1040"}, // info refuses what decode would
             {"40", "20", "4", "8", "16", "no alpha plane"},
         };
         for (String[] c : cases) {
