@@ -220,6 +220,36 @@ class TrainerTest {
     }
 
     @Test
+    void rateGradientOfTheLevelParametersMatchesFiniteDifferences() throws Exception {
+        // with λ ≈ 0 the loss is the rate alone, whose gradient is exact for fixed noise
+        FactorizedModel net = new FactorizedModel(4, 4);
+        net.initRandom(11);
+        RateLevel level = RateLevel.scaledFrom(RateLevel.unit(net.prior, 1f, 0.25e-12), 0, 1f, 1e-12); // gain 2
+        List<Param> params = new ArrayList<>(net.params());
+        params.addAll(level.params());
+        Grads.index(params);
+        var x = new TrainingData(data, 32).sample(new Random(2));
+        Grads g = new Grads(params);
+        Trainer.sampleStep(net, level, 1, x, new Random(9), g);
+        double h = 1e-3;
+        double largest = 0;
+        for (Param p : level.params()) {
+            for (int i : new int[] {0, 1, p.size() - 1}) {
+                float keep = p.data[i];
+                p.data[i] = (float) (keep + h);
+                double up = Trainer.sampleStep(net, level, 1, x, new Random(9), new Grads(params)).bpp();
+                p.data[i] = (float) (keep - h);
+                double down = Trainer.sampleStep(net, level, 1, x, new Random(9), new Grads(params)).bpp();
+                p.data[i] = keep;
+                double numeric = (up - down) / (2 * h);
+                assertEquals(numeric, g.of(p)[i], 2e-3 + 0.02 * Math.abs(numeric), p.name + "[" + i + "]");
+                largest = Math.max(largest, Math.abs(numeric));
+            }
+        }
+        assertTrue(largest > 0.01, "the checked gradients are not all ~0: " + largest);
+    }
+
+    @Test
     void refusesAFolderWithoutUsableImages(@TempDir Path empty) {
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> new TrainingData(empty, 32));
     }
