@@ -115,6 +115,11 @@ public final class Trainer {
     private List<RateLevel> levelsFrom(ModelFile f, boolean resuming) throws AeicException {
         List<RateLevel> stored = RateLevel.restore(f, net.m);
         double[] lambdas = cfg.lambdas();
+        if (stored.isEmpty()) { // a single-rate file (older trainer): one level, gain 1, the model's prior
+            boolean has = f.getQualitiesCount() > 0 && f.getQualities(0).getLambda() > 0;
+            stored = List.of(RateLevel.unit(net.prior, has ? f.getQualities(0).getQuality() : cfg.qualities()[0],
+                    has ? f.getQualities(0).getLambda() : lambdas[0]));
+        }
         boolean same = stored.size() == lambdas.length;
         for (int i = 0; same && i < lambdas.length; i++) {
             same = (float) lambdas[i] == (float) stored.get(i).lambda && cfg.qualities()[i] == stored.get(i).quality;
@@ -133,16 +138,10 @@ public final class Trainer {
             }
             return out;
         }
-        List<RateLevel> sources = stored;
-        if (sources.isEmpty()) {
-            double ref = f.getQualitiesCount() > 0 && f.getQualities(0).getLambda() > 0
-                    ? f.getQualities(0).getLambda() : lambdas[0];
-            sources = List.of(RateLevel.unit(net.prior, cfg.qualities()[0], ref));
-        }
         List<RateLevel> out = new ArrayList<>();
         for (int i = 0; i < lambdas.length; i++) {
-            RateLevel nearest = sources.get(0);
-            for (RateLevel r : sources) {
+            RateLevel nearest = stored.get(0);
+            for (RateLevel r : stored) {
                 if (Math.abs(Math.log(r.lambda / lambdas[i])) < Math.abs(Math.log(nearest.lambda / lambdas[i]))) {
                     nearest = r;
                 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.aeic.codec.model.FactorizedModel;
@@ -188,6 +189,29 @@ class TrainerTest {
                 assertEquals(source.prior.center(c) * f, l.prior.center(c), 1e-5);
             }
         }
+    }
+
+    @Test
+    void resumesACheckpointOfTheSingleRateTrainer(@TempDir Path dir) throws Exception {
+        // what the trainer wrote before rate levels existed: weights, Adam moments, one level, no level tensors
+        Path out = dir.resolve("old.aeicm");
+        FactorizedModel net = new FactorizedModel(4, 4);
+        net.initRandom(4);
+        Map<String, float[]> adam = new java.util.LinkedHashMap<>();
+        for (Param p : net.params()) {
+            adam.put("adam.m." + p.name, new float[p.size()]);
+            adam.put("adam.v." + p.name, new float[p.size()]);
+        }
+        var prov = org.aeic.proto.Provenance.newBuilder().setSteps(3).build();
+        Files.write(config(out, 1, 1, false).checkpoint(), ModelFiles.toProto(net, "t", "old",
+                List.of(new ModelFiles.LevelSpec(4f, 0.01f, null)), prov, adam).toByteArray());
+        Trainer resumed = new Trainer(config(out, 5, 1, true), quiet());
+        assertEquals(3, resumed.step());
+        assertEquals(1, resumed.levels().size());
+        assertArrayEquals(new float[] {1, 1, 1, 1}, resumed.levels().get(0).gains());
+        assertArrayEquals(net.prior.params.data, resumed.levels().get(0).prior.params.data);
+        resumed.run(new TrainingData(data, 32));
+        assertEquals(5, ModelFiles.load(Files.readAllBytes(out)).file.getProvenance().getSteps());
     }
 
     @Test
