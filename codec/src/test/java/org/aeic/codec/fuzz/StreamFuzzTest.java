@@ -231,14 +231,18 @@ class StreamFuzzTest {
 
     // ---- seeds --------------------------------------------------------------------------------------------------
 
+    /** The seed files of a fuzz target whose names start with {@code prefix}, sorted. */
+    private static List<Path> seeds(String target, String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(INPUTS.resolve(target))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+    }
+
     /** The valid seeds decode: they reach the entropy decoder and the transforms, so they are worth mutating. */
     @Test
     void validSeedsDecode() throws Exception {
         for (String target : TARGETS) {
-            List<Path> valid;
-            try (Stream<Path> files = Files.list(INPUTS.resolve(target))) {
-                valid = files.filter(p -> p.getFileName().toString().startsWith("valid-")).sorted().toList();
-            }
+            List<Path> valid = seeds(target, "valid-");
             assertTrue(valid.size() >= 7, "expected the valid seeds in " + INPUTS.resolve(target));
             for (Path p : valid) {
                 byte[] data = Files.readAllBytes(p);
@@ -253,10 +257,7 @@ class StreamFuzzTest {
     @Test
     void truncatedSeedsAreRejected() throws Exception {
         for (String target : TARGETS) {
-            List<Path> truncated;
-            try (Stream<Path> files = Files.list(INPUTS.resolve(target))) {
-                truncated = files.filter(p -> p.getFileName().toString().startsWith("truncated-")).sorted().toList();
-            }
+            List<Path> truncated = seeds(target, "truncated-");
             assertFalse(truncated.isEmpty());
             for (Path p : truncated) {
                 byte[] data = Files.readAllBytes(p);
