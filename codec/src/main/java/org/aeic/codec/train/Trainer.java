@@ -18,6 +18,7 @@ import org.aeic.codec.AeicException;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
 import org.aeic.codec.model.RateLevel;
+import org.aeic.codec.model.Widening;
 import org.aeic.codec.nn.Grads;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Tape;
@@ -71,8 +72,14 @@ public final class Trainer {
             from = ModelFiles.parse(Files.readAllBytes(cfg.init()));
         }
         if (from != null) {
-            net = ModelFiles.restore(from);
-            levels = levelsFrom(from, resuming);
+            FactorizedModel stored = ModelFiles.restore(from);
+            boolean grow = !resuming && (cfg.n() > stored.n || cfg.m() > stored.m);
+            net = grow ? Widening.widen(stored, Math.max(cfg.n(), stored.n), Math.max(cfg.m(), stored.m), cfg.seed())
+                    : stored;
+            levels = levelsFrom(from, stored.m, resuming);
+            if (grow) {
+                log.printf("widened %s from N=%d, M=%d to N=%d, M=%d%n", cfg.init(), stored.n, stored.m, net.n, net.m);
+            }
         } else {
             net = new FactorizedModel(cfg.n(), cfg.m());
             net.initRandom(cfg.seed());
@@ -112,8 +119,8 @@ public final class Trainer {
      * resuming) each configured level starts from the file's level nearest in λ, scaled by
      * √(λ/λsource) — a single-rate file counts as one level with gain 1.
      */
-    private List<RateLevel> levelsFrom(ModelFile f, boolean resuming) throws AeicException {
-        List<RateLevel> stored = RateLevel.restore(f, net.m);
+    private List<RateLevel> levelsFrom(ModelFile f, int fileM, boolean resuming) throws AeicException {
+        List<RateLevel> stored = Widening.widen(RateLevel.restore(f, fileM), net.m);
         double[] lambdas = cfg.lambdas();
         if (stored.isEmpty()) { // a single-rate file (older trainer): one level, gain 1, the model's prior
             boolean has = f.getQualitiesCount() > 0 && f.getQualities(0).getLambda() > 0;

@@ -192,6 +192,29 @@ class TrainerTest {
     }
 
     @Test
+    void fineTuningIntoMoreChannelsWidensTheModelAndTrainsTheNewChannels(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("vr4.aeicm");
+        new Trainer(multi(base, 2, 1, false, null), quiet()).run(new TrainingData(data, 32));
+        Path out = dir.resolve("vr6.aeicm");
+        TrainConfig wide = new TrainConfig(data, out, "w", 6, 5, LAMBDAS, QUALITIES, 3, 3, 32, 1e-2, 1.0, 7, 2, 3600,
+                false, base, 6, "test");
+        Trainer t = new Trainer(wide, quiet());
+        assertEquals(6, t.model().n);
+        assertEquals(5, t.model().m);
+        t.run(new TrainingData(data, 32));
+        var model = ModelFiles.load(Files.readAllBytes(out));
+        assertEquals(6, model.net.n);
+        assertEquals(5, model.levels.get(2).gain().length);
+        // the weights from a new hidden channel into an old one started at zero and were trained
+        Param w = t.model().param("g_a.1.weight");
+        assertTrue(w.data[(0 * 6 + 5) * 25 + 12] != 0f, "new channel's outgoing weight stayed zero");
+        // and a narrower --channels than the file's keeps the file's size
+        Trainer keep = new Trainer(new TrainConfig(data, dir.resolve("k.aeicm"), "w", 2, 2, LAMBDAS, QUALITIES, 1,
+                3, 32, 1e-2, 1.0, 7, 1, 3600, false, out, 6, "test"), quiet());
+        assertEquals(6, keep.model().n);
+    }
+
+    @Test
     void resumesACheckpointOfTheSingleRateTrainer(@TempDir Path dir) throws Exception {
         // what the trainer wrote before rate levels existed: weights, Adam moments, one level, no level tensors
         Path out = dir.resolve("old.aeicm");

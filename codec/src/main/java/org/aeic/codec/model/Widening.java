@@ -1,0 +1,104 @@
+package org.aeic.codec.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.aeic.codec.nn.Conv2d;
+import org.aeic.codec.nn.ConvTranspose2d;
+import org.aeic.codec.nn.Layer;
+import org.aeic.codec.nn.Param;
+import org.aeic.codec.nn.Sequential;
+
+/**
+ * Grows a trained model to more hidden (N) or latent (M) channels without changing what it computes
+ * (Net2Net-style, Chen et al. 2016), so a wider model starts where the narrow one stopped instead of
+ * from noise. Every trained value is kept; a new channel gets random incoming weights (the usual
+ * initialisation) and zero outgoing weights, so it is computed but not yet used, and both sides get
+ * gradients from the first step. New GDN cross-terms start at CompressAI's 2^-9 (γ = 2^-18): zero would
+ * freeze them under the γ = raw² parametrisation, and 2^-18·x² leaves the old channels' outputs
+ * unchanged to about 1e-5.
+ */
+public final class Widening {
+    private Widening() {
+    }
+
+    /** {@code src} grown to {@code n} hidden and {@code m} latent channels (each at least src's). */
+    public static FactorizedModel widen(FactorizedModel src, int n, int m, long seed) {
+        if (n < src.n || m < src.m) {
+            throw new IllegalArgumentException("cannot narrow a model (" + src.n + "/" + src.m + " → " + n + "/" + m + ")");
+        }
+        FactorizedModel wide = new FactorizedModel(n, m);
+        wide.initRandom(seed);
+        for (Param p : src.params()) {
+            copyBlock(p, wide.param(p.name));
+        }
+        for (Sequential seq : List.of(wide.analysis, wide.synthesis)) {
+            for (Layer l : seq.layers()) {
+                if (l instanceof Conv2d c) {
+                    silenceNewInputs(c.weight, 0, 1, src.param(c.weight.name).shape);
+                } else if (l instanceof ConvTranspose2d d) {
+                    silenceNewInputs(d.weight, 1, 0, src.param(d.weight.name).shape);
+                }
+            }
+        }
+        return wide;
+    }
+
+    /** The levels of a variable-rate model for {@code m} latent channels: new channels get the level's mean log-gain. */
+    public static List<RateLevel> widen(List<RateLevel> levels, int m) {
+        List<RateLevel> out = new ArrayList<>();
+        for (int i = 0; i < levels.size(); i++) {
+            RateLevel src = levels.get(i);
+            RateLevel l = new RateLevel(i, src.quality, src.lambda, m);
+            l.prior.initDefault();
+            float mean = 0;
+            for (float g : src.logGain.data) {
+                mean += g / src.logGain.size();
+            }
+            java.util.Arrays.fill(l.logGain.data, mean);
+            copyBlock(src.logGain, l.logGain);
+            copyBlock(src.prior.params, l.prior.params);
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** Copies {@code from} into the leading corner of the same-rank, at-least-as-large {@code to}. */
+    static void copyBlock(Param from, Param to) {
+        int rank = from.shape.length;
+        if (to.shape.length != rank) {
+            throw new IllegalArgumentException(from + " vs " + to);
+        }
+        int[] idx = new int[rank];
+        for (int i = 0; i < from.size(); i++) {
+            int rem = i;
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[d] = rem % from.shape[d];
+                rem /= from.shape[d];
+            }
+            to.data[offset(to.shape, idx)] = from.data[i];
+        }
+    }
+
+    /** Zeroes the weights from new input channels into old output channels: new channels are not used yet. */
+    private static void silenceNewInputs(Param w, int outDim, int inDim, int[] oldShape) {
+        int[] idx = new int[w.shape.length];
+        for (int i = 0; i < w.size(); i++) {
+            int rem = i;
+            for (int d = w.shape.length - 1; d >= 0; d--) {
+                idx[d] = rem % w.shape[d];
+                rem /= w.shape[d];
+            }
+            if (idx[outDim] < oldShape[outDim] && idx[inDim] >= oldShape[inDim]) {
+                w.data[i] = 0f;
+            }
+        }
+    }
+
+    private static int offset(int[] shape, int[] idx) {
+        int o = 0;
+        for (int d = 0; d < shape.length; d++) {
+            o = o * shape[d] + idx[d];
+        }
+        return o;
+    }
+}
