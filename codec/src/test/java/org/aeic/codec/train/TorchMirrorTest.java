@@ -1,0 +1,180 @@
+package org.aeic.codec.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.aeic.codec.model.FactorizedModel;
+import org.aeic.codec.model.ModelFiles;
+import org.aeic.codec.model.RateLevel;
+import org.aeic.codec.nn.Grads;
+import org.aeic.codec.nn.Param;
+import org.aeic.codec.tensor.Tensor;
+import org.aeic.proto.ModelFile;
+import org.aeic.proto.Provenance;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PyTorch mirror (pytorch/aeic_torch) computes what the Java trainer computes: on one model file and
+ * one crop, the analysis, the synthesis of the rounded latent, the loss and every gradient of
+ * {@link Trainer#sampleStep} agree to 1e-3 of their magnitude (pytorch/check_mirror.py compares). Runs
+ * where a python3 with PyTorch is installed (.ci/run installs Debian's python3-torch); skipped otherwise.
+ */
+class TorchMirrorTest {
+    private static final Path SCRIPT = Path.of("..", "pytorch", "check_mirror.py");
+
+    @Test
+    void pytorchMirrorComputesTheJavaLossAndGradients(@TempDir Path dir) throws Exception {
+        assertTrue(Files.isRegularFile(SCRIPT), SCRIPT + " is missing");
+        String python = pythonWithTorch();
+        Assumptions.assumeTrue(python != null,
+                "no python3 with PyTorch found (apt-get install python3-torch, or set AEIC_PYTHON): mirror check skipped");
+
+        Random r = new Random(5);
+        FactorizedModel net = new FactorizedModel(6, 5);
+        net.initRandom(3);
+        for (Param p : net.params()) { // away from the initialisation, as after training
+            for (int i = 0; i < p.size(); i++) {
+                p.data[i] += (float) (0.05 * r.nextGaussian());
+            }
+        }
+        List<RateLevel> levels = new ArrayList<>();
+        Map<String, float[]> levelTensors = new LinkedHashMap<>();
+        for (int l = 0; l < 2; l++) {
+            RateLevel level = new RateLevel(l, l + 1, l == 0 ? 0.004 : 0.02, net.m);
+            level.prior.initDefault();
+            for (int c = 0; c < net.m; c++) {
+                level.logGain.data[c] = (float) (0.3 * (c - 2) + 0.5 * l);
+            }
+            for (int i = 0; i < level.prior.params.size(); i++) {
+                level.prior.params.data[i] += (float) (0.2 * r.nextGaussian());
+            }
+            levels.add(level);
+            for (Param p : level.params()) {
+                levelTensors.put(p.name, p.data);
+            }
+        }
+        Files.write(dir.resolve("model.aeicm"), ModelFiles.toProto(net, "mirror", "",
+                levels.stream().map(ModelFiles.LevelSpec::of).toList(), Provenance.getDefaultInstance(),
+                levelTensors).toByteArray());
+
+        Tensor x = new Tensor(3, 32, 48);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 32; y++) {
+                for (int xx = 0; xx < 48; xx++) {
+                    double v = 0.5 + 0.4 * Math.sin(0.3 * xx + c) * Math.cos(0.2 * y) + 0.05 * r.nextGaussian();
+                    x.data[(c * 32 + y) * 48 + xx] = (float) Math.min(1, Math.max(0, v));
+                }
+            }
+        }
+        RateLevel level = levels.get(1);
+        double weight = 0.8;
+        Tensor y = net.analysis.forward(x, null);
+        // the noise sampleStep draws from Random(9): one nextDouble() - 0.5 per latent, in storage order
+        Random replay = new Random(9);
+        float[] noise = new float[y.data.length];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (replay.nextDouble() - 0.5);
+        }
+        float[] gain = level.gains();
+        Tensor yq = new Tensor(y.c, y.h, y.w);
+        for (int c = 0; c < y.c; c++) {
+            float center = level.prior.center(c);
+            for (int p = 0; p < y.plane(); p++) {
+                int i = c * y.plane() + p;
+                double v = y.data[i] * (double) gain[c];
+                yq.data[i] = (float) ((Math.floor(v - center + 0.5) + center) / gain[c]);
+            }
+        }
+        Tensor xhat = net.synthesis.forward(yq, null);
+
+        List<Param> all = new ArrayList<>(net.params());
+        for (RateLevel l : levels) {
+            all.addAll(l.params());
+        }
+        Grads.index(all);
+        Grads g = new Grads(all);
+        Trainer.Stats st = Trainer.sampleStep(net, level, weight, x, new Random(9), g);
+
+        write(dir.resolve("x.bin"), x.data);
+        write(dir.resolve("noise.bin"), noise);
+        write(dir.resolve("y.bin"), y.data);
+        write(dir.resolve("xhat.bin"), xhat.data);
+        Files.writeString(dir.resolve("width.txt"), "48");
+        Files.writeString(dir.resolve("loss.txt"),
+                String.format(java.util.Locale.ROOT, "1 %s %.9g %.9g %.9g", weight, st.loss(), st.bpp(), st.mse()));
+        for (Param p : all) {
+            write(dir.resolve("grad." + p.name + ".bin"), g.of(p));
+        }
+
+        Process proc = new ProcessBuilder(python, SCRIPT.toString(), dir.toString()).redirectErrorStream(true).start();
+        byte[] out = proc.getInputStream().readAllBytes();
+        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "check_mirror.py did not finish");
+        String report = new String(out, StandardCharsets.UTF_8);
+        System.out.print(report);
+        assertEquals(0, proc.exitValue(), report);
+        assertTrue(report.contains("grad g_a.0.weight") && report.contains("grad level.1.log_gain"), report);
+
+        // the mirror's export reads back into the Java trainer with every weight, gain and prior unchanged
+        ModelFile back = ModelFiles.parse(Files.readAllBytes(dir.resolve("roundtrip.aeicm")));
+        FactorizedModel restored = ModelFiles.restore(back);
+        for (Param p : net.params()) {
+            assertArrayEquals(p.data, restored.param(p.name).data, p.name);
+        }
+        List<RateLevel> restoredLevels = RateLevel.restore(back, net.m);
+        assertEquals(2, restoredLevels.size());
+        for (int l = 0; l < 2; l++) {
+            assertEquals(levels.get(l).quality, restoredLevels.get(l).quality);
+            assertEquals((float) levels.get(l).lambda, (float) restoredLevels.get(l).lambda);
+            assertArrayEquals(levels.get(l).logGain.data, restoredLevels.get(l).logGain.data);
+            assertArrayEquals(levels.get(l).prior.params.data, restoredLevels.get(l).prior.params.data);
+        }
+        assertEquals(7, back.getProvenance().getSteps());
+    }
+
+    private static void write(Path file, float[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        Files.write(file, b.array());
+    }
+
+    /** The first of $AEIC_PYTHON, python3, /usr/bin/python3 that imports torch and numpy; null if none. */
+    static String pythonWithTorch() {
+        List<String> candidates = new ArrayList<>();
+        if (System.getenv("AEIC_PYTHON") != null) {
+            candidates.add(System.getenv("AEIC_PYTHON"));
+        }
+        candidates.add("python3");
+        candidates.add("/usr/bin/python3");
+        for (String py : candidates) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import torch, numpy").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return py;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // not installed: try the next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+}

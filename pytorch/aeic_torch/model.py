@@ -1,0 +1,174 @@
+"""The factorized-prior model of codec/src/main/java/org/aeic/codec/model/FactorizedModel.java, with the
+rate levels of RateLevel.java and the loss of Trainer.sampleStep, in PyTorch. Parameter names are the
+Java ones, so a model file maps onto state_dict() one to one.
+
+    x ──g_a (4 × conv 5×5/2, GDN between)──> y ──× gain──> v ──(+U(-½,½): rate under the level prior)
+                                                            └──round around the prior mean, ÷ gain──> ŷ
+    x̂ <──g_s (4 × deconv 5×5/2, IGDN between)── ŷ      (straight-through: dŷ/dy = 1)
+    loss = weight · (bits / pixels + λ·255²·MSE),  weight = √(λ̄/λ) per level
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+KERNEL = 5
+LAYERS = 4
+MIXTURE = 3  # logistic components per channel (LogisticMixturePrior.K)
+BETA_MIN = 1e-6
+P_MIN = 1e-9
+
+
+class Gdn(nn.Module):
+    """y_i = x_i / sqrt(β_i + Σ_j γ_ij x_j²) (or × for the inverse), β = raw² + 1e-6, γ = raw²."""
+
+    def __init__(self, channels, inverse):
+        super().__init__()
+        self.inverse = inverse
+        self.beta = nn.Parameter(torch.full((channels,), math.sqrt(1 - BETA_MIN)))
+        gamma = torch.full((channels, channels), 2.0 ** -9)
+        gamma.fill_diagonal_(math.sqrt(0.1))
+        self.gamma = nn.Parameter(gamma)
+
+    def forward(self, x):
+        c = x.shape[1]
+        norm = F.conv2d(x * x, (self.gamma * self.gamma).view(c, c, 1, 1), self.beta * self.beta + BETA_MIN)
+        norm = torch.sqrt(norm)
+        return x * norm if self.inverse else x / norm
+
+
+class FactorizedModel(nn.Module):
+    def __init__(self, n, m):
+        super().__init__()
+        self.n, self.m = n, m
+        self.g_a = nn.ModuleDict()
+        self.g_s = nn.ModuleDict()
+        for i in range(LAYERS):
+            self.g_a[str(i)] = nn.Conv2d(3 if i == 0 else n, m if i == LAYERS - 1 else n, KERNEL, 2, KERNEL // 2)
+            self.g_s[str(i)] = nn.ConvTranspose2d(m if i == 0 else n, 3 if i == LAYERS - 1 else n, KERNEL, 2,
+                                                  KERNEL // 2, output_padding=1)
+            if i < LAYERS - 1:
+                self.g_a["gdn%d" % i] = Gdn(n, False)
+                self.g_s["igdn%d" % i] = Gdn(n, True)
+        # the single-rate prior (unused by variable-rate coding, kept so the file round-trips)
+        self.register_buffer("prior_params", torch.zeros(m, 3 * MIXTURE))
+
+    def analysis(self, x):
+        for i in range(LAYERS):
+            x = self.g_a[str(i)](x)
+            if i < LAYERS - 1:
+                x = self.g_a["gdn%d" % i](x)
+        return x
+
+    def synthesis(self, y):
+        for i in range(LAYERS):
+            y = self.g_s[str(i)](y)
+            if i < LAYERS - 1:
+                y = self.g_s["igdn%d" % i](y)
+        return y
+
+
+class RateLevel(nn.Module):
+    """One quality: per-channel log-gain and a mixture of 3 logistics per channel (logits, means, log-scales)."""
+
+    def __init__(self, quality, lam, m):
+        super().__init__()
+        self.quality, self.lam = quality, lam
+        self.log_gain = nn.Parameter(torch.zeros(m))
+        self.prior = nn.Parameter(torch.zeros(m, 3 * MIXTURE))
+
+    def center(self):
+        """The mixture mean per channel: symbols are round(v - center)."""
+        w = torch.softmax(self.prior[:, :MIXTURE], dim=1)
+        return (w * self.prior[:, MIXTURE:2 * MIXTURE]).sum(dim=1)
+
+    def bits(self, v):
+        """-log2 of the mass of [v-½, v+½] per element of v [B, M, H, W] (as LogisticMixturePrior.bits)."""
+        p = self.prior
+        w = torch.softmax(p[:, :MIXTURE], dim=1).view(1, -1, 1, 1, MIXTURE)
+        mean = p[:, MIXTURE:2 * MIXTURE].view(1, -1, 1, 1, MIXTURE)
+        scale = torch.exp(p[:, 2 * MIXTURE:]).view(1, -1, 1, 1, MIXTURE)
+        v = v.unsqueeze(-1)
+        a = (v + 0.5 - mean) / scale
+        b = (v - 0.5 - mean) / scale
+        # on the side of the mean where the difference does not cancel
+        d = torch.where(a + b > 0, torch.sigmoid(-b) - torch.sigmoid(-a), torch.sigmoid(a) - torch.sigmoid(b))
+        mass = (w * d).sum(dim=-1)
+        # floor the value, not the gradient (the Java trainer differentiates -log2 at the floored mass)
+        floored = mass + (torch.clamp(mass, min=P_MIN) - mass).detach()
+        return -torch.log2(floored)
+
+
+def level_weights(levels):
+    """√(λ̄/λ) with λ̄ the geometric mean (Trainer.levelWeights)."""
+    log_mean = sum(math.log(l.lam) for l in levels) / len(levels)
+    return [math.sqrt(math.exp(log_mean) / l.lam) for l in levels]
+
+
+def sample_loss(net, level, weight, x, noise):
+    """Loss of a batch of crops x [B,3,H,W] in [0,1] at one level, with the rate's uniform noise given.
+
+    Returns (loss to differentiate, bpp per crop [B], mse per crop [B]); the loss is the sum over the crops of
+    weight · (bits/pixels + λ·255²·MSE), as Trainer.sampleStep's gradient.
+    """
+    y = net.analysis(x)
+    gain = torch.exp(level.log_gain).view(1, -1, 1, 1)
+    v = y * gain
+    pixels = x.shape[2] * x.shape[3]
+    bits = level.bits(v + noise).sum(dim=(1, 2, 3))
+    center = level.center().detach().view(1, -1, 1, 1)
+    # rounding error as fixed noise: ŷ = y + r/g, so dŷ/dy = 1 and dŷ/dlog g = -r/g
+    r = (torch.floor(v - center + 0.5) + center - v).detach()
+    y_hat = y + r / gain
+    x_hat = net.synthesis(y_hat)
+    mse = ((x_hat - x) ** 2).mean(dim=(1, 2, 3))
+    bpp = bits / pixels
+    loss = (weight * (bpp + level.lam * 255 * 255 * mse)).sum()
+    return loss, bpp.detach(), mse.detach()
+
+
+def from_file(model):
+    """(FactorizedModel, [RateLevel]) holding the weights of a model file read by modelfile.read."""
+    if model["kind"] != "factorized-gdn":
+        raise ValueError("unsupported architecture " + model["kind"])
+    net = FactorizedModel(model["n"], model["m"])
+    tensors = model["tensors"]
+    with torch.no_grad():
+        for name, p in list(net.named_parameters()) + [("prior.params", net.prior_params)]:
+            if name not in tensors:
+                raise ValueError("model file lacks tensor " + name)
+            data = torch.tensor(tensors[name][1], dtype=torch.float32)
+            if data.numel() != p.numel():
+                raise ValueError("tensor %s has %d values, expected %d" % (name, data.numel(), p.numel()))
+            p.copy_(data.view_as(p))
+    levels = []
+    for i, (q, lam) in enumerate(model["levels"]):
+        lg, pr = tensors.get("level.%d.log_gain" % i), tensors.get("level.%d.prior" % i)
+        level = RateLevel(q, lam, net.m)
+        with torch.no_grad():
+            if lg is None or pr is None:  # a single-rate file: gain 1, the model's prior
+                level.prior.copy_(net.prior_params)
+            else:
+                level.log_gain.copy_(torch.tensor(lg[1]))
+                level.prior.copy_(torch.tensor(pr[1]).view_as(level.prior))
+        levels.append(level)
+    return net, levels
+
+
+def _java_name(name):
+    # nn.ModuleDict keys give "g_a.0.weight", "g_a.gdn0.beta": already the Java names
+    return name
+
+
+def to_tensors(net, levels):
+    """[(name, shape, float32 bytes)] of the model and its levels, in the model file's naming."""
+    out = []
+    for name, p in list(net.named_parameters()) + [("prior.params", net.prior_params)]:
+        t = p.detach().to("cpu", torch.float32).contiguous()
+        out.append((_java_name(name), list(t.shape), t.numpy().astype("<f4").tobytes()))
+    for i, level in enumerate(levels):
+        for name, p in (("log_gain", level.log_gain), ("prior", level.prior)):
+            t = p.detach().to("cpu", torch.float32).contiguous()
+            out.append(("level.%d.%s" % (i, name), list(t.shape), t.numpy().astype("<f4").tobytes()))
+    return out
