@@ -47,7 +47,7 @@ def main(d):
     noise = load(d, "noise.bin").view_as(y)
     lv = levels[level]
     gain = torch.exp(lv.log_gain).view(1, -1, 1, 1)
-    center = lv.center().view(1, -1, 1, 1)
+    center = M.center(lv.prior).view(1, -1, 1, 1)
     y_hat = (torch.floor(y * gain - center + 0.5) + center) / gain
     close("synthesis of rounded y", net.synthesis(y_hat), load(d, "xhat.bin"), failures)
     loss, bpp, mse = M.sample_loss(net, lv, weight, x, noise)

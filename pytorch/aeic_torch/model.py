@@ -78,26 +78,29 @@ class RateLevel(nn.Module):
         self.log_gain = nn.Parameter(torch.zeros(m))
         self.prior = nn.Parameter(torch.zeros(m, 3 * MIXTURE))
 
-    def center(self):
-        """The mixture mean per channel: symbols are round(v - center)."""
-        w = torch.softmax(self.prior[:, :MIXTURE], dim=1)
-        return (w * self.prior[:, MIXTURE:2 * MIXTURE]).sum(dim=1)
 
-    def bits(self, v):
-        """-log2 of the mass of [v-½, v+½] per element of v [B, M, H, W] (as LogisticMixturePrior.bits)."""
-        p = self.prior
-        w = torch.softmax(p[:, :MIXTURE], dim=1).view(1, -1, 1, 1, MIXTURE)
-        mean = p[:, MIXTURE:2 * MIXTURE].view(1, -1, 1, 1, MIXTURE)
-        scale = torch.exp(p[:, 2 * MIXTURE:]).view(1, -1, 1, 1, MIXTURE)
-        v = v.unsqueeze(-1)
-        a = (v + 0.5 - mean) / scale
-        b = (v - 0.5 - mean) / scale
-        # on the side of the mean where the difference does not cancel
-        d = torch.where(a + b > 0, torch.sigmoid(-b) - torch.sigmoid(-a), torch.sigmoid(a) - torch.sigmoid(b))
-        mass = (w * d).sum(dim=-1)
-        # floor the value, not the gradient (the Java trainer differentiates -log2 at the floored mass)
-        floored = mass + (torch.clamp(mass, min=P_MIN) - mass).detach()
-        return -torch.log2(floored)
+def center(prior):
+    """The mixture mean per channel of priors [..., M, 9]: symbols are round(v - center)."""
+    w = torch.softmax(prior[..., :MIXTURE], dim=-1)
+    return (w * prior[..., MIXTURE:2 * MIXTURE]).sum(dim=-1)
+
+
+def bits(prior, v):
+    """-log2 of the mass of [v-½, v+½] per element of v [B, M, H, W] under priors [B, M, 9] (as
+    LogisticMixturePrior.bits)."""
+    b_, m_ = prior.shape[0], prior.shape[1]
+    w = torch.softmax(prior[..., :MIXTURE], dim=-1).view(b_, m_, 1, 1, MIXTURE)
+    mean = prior[..., MIXTURE:2 * MIXTURE].reshape(b_, m_, 1, 1, MIXTURE)
+    scale = torch.exp(prior[..., 2 * MIXTURE:]).reshape(b_, m_, 1, 1, MIXTURE)
+    v = v.unsqueeze(-1)
+    a = (v + 0.5 - mean) / scale
+    b = (v - 0.5 - mean) / scale
+    # on the side of the mean where the difference does not cancel
+    d = torch.where(a + b > 0, torch.sigmoid(-b) - torch.sigmoid(-a), torch.sigmoid(a) - torch.sigmoid(b))
+    mass = (w * d).sum(dim=-1)
+    # floor the value, not the gradient (the Java trainer differentiates -log2 at the floored mass)
+    floored = mass + (torch.clamp(mass, min=P_MIN) - mass).detach()
+    return -torch.log2(floored)
 
 
 def level_weights(levels):
@@ -106,26 +109,34 @@ def level_weights(levels):
     return [math.sqrt(math.exp(log_mean) / l.lam) for l in levels]
 
 
-def sample_loss(net, level, weight, x, noise):
-    """Loss of a batch of crops x [B,3,H,W] in [0,1] at one level, with the rate's uniform noise given.
+def batch_loss(net, levels, level_of, weights, x, noise):
+    """Loss of crops x [B,3,H,W] in [0,1], crop i at level levels[level_of[i]] with gradient weight
+    weights[level_of[i]], the rate's uniform noise given (as Trainer.sampleStep, one crop at a time there).
 
-    Returns (loss to differentiate, bpp per crop [B], mse per crop [B]); the loss is the sum over the crops of
-    weight · (bits/pixels + λ·255²·MSE), as Trainer.sampleStep's gradient.
+    Returns (the sum over crops of weight · (bits/pixels + λ·255²·MSE), bpp per crop, mse per crop).
     """
+    idx = torch.as_tensor(level_of, device=x.device)
+    log_gain = torch.stack([l.log_gain for l in levels])[idx]  # [B, M]
+    prior = torch.stack([l.prior for l in levels])[idx]  # [B, M, 9]
+    lam = torch.tensor([levels[i].lam for i in level_of], device=x.device, dtype=x.dtype)
+    weight = torch.tensor([weights[i] for i in level_of], device=x.device, dtype=x.dtype)
     y = net.analysis(x)
-    gain = torch.exp(level.log_gain).view(1, -1, 1, 1)
+    gain = torch.exp(log_gain)[:, :, None, None]
     v = y * gain
     pixels = x.shape[2] * x.shape[3]
-    bits = level.bits(v + noise).sum(dim=(1, 2, 3))
-    center = level.center().detach().view(1, -1, 1, 1)
+    bpp = bits(prior, v + noise).sum(dim=(1, 2, 3)) / pixels
+    c = center(prior).detach()[:, :, None, None]
     # rounding error as fixed noise: ŷ = y + r/g, so dŷ/dy = 1 and dŷ/dlog g = -r/g
-    r = (torch.floor(v - center + 0.5) + center - v).detach()
-    y_hat = y + r / gain
-    x_hat = net.synthesis(y_hat)
+    r = (torch.floor(v - c + 0.5) + c - v).detach()
+    x_hat = net.synthesis(y + r / gain)
     mse = ((x_hat - x) ** 2).mean(dim=(1, 2, 3))
-    bpp = bits / pixels
-    loss = (weight * (bpp + level.lam * 255 * 255 * mse)).sum()
+    loss = (weight * (bpp + lam * 255 * 255 * mse)).sum()
     return loss, bpp.detach(), mse.detach()
+
+
+def sample_loss(net, level, weight, x, noise):
+    """batch_loss of crops all at one level."""
+    return batch_loss(net, [level], [0] * x.shape[0], [weight], x, noise)
 
 
 def from_file(model):

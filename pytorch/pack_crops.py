@@ -1,0 +1,54 @@
+"""Packs random square crops of a folder of training images into one .npz for train.py, small enough to
+travel with the checkout to a GPU machine (64 MiB in all there).
+
+    /usr/bin/python3 pytorch/pack_crops.py --images ../shared/datasets/train --out pytorch/data/crops.npz \\
+        --size 192 --per-image 6
+
+Crops are taken uniformly from each image (never from Kodak: pass the training folder only). Needs Pillow
+(Debian: python3-pil) here; train.py needs only numpy and torch.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+from PIL import Image
+
+SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm")
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--images", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--size", type=int, default=192)
+    p.add_argument("--per-image", type=int, default=6)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args(argv)
+    rng = np.random.default_rng(a.seed)
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(a.images) for f in fs if f.lower().endswith(SUFFIXES))
+    crops, used = [], 0
+    for path in files:
+        try:
+            img = np.asarray(Image.open(path).convert("RGB"))
+        except OSError as e:
+            print("skipped %s: %s" % (path, e), file=sys.stderr)
+            continue
+        h, w = img.shape[:2]
+        if h < a.size or w < a.size:
+            continue
+        used += 1
+        for _ in range(a.per_image):
+            y, x = rng.integers(0, h - a.size + 1), rng.integers(0, w - a.size + 1)
+            crops.append(img[y:y + a.size, x:x + a.size])
+    if not crops:
+        sys.exit("no image of at least %d² under %s" % (a.size, a.images))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    np.savez_compressed(a.out, crops=np.stack(crops))
+    print("%d crops of %d² from %d images -> %s (%.1f MB)" % (len(crops), a.size, used, a.out,
+                                                           os.path.getsize(a.out) / 1e6))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
