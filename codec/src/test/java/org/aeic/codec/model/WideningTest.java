@@ -45,22 +45,21 @@ class WideningTest {
         Tensor yNarrow = narrow.analysis.forward(x, null);
         Tensor yWide = wide.analysis.forward(x, null);
         int plane = yNarrow.plane();
-        double maxNew = 0;
         for (int c = 0; c < 5; c++) {
             for (int i = 0; i < plane; i++) {
                 assertEquals(yNarrow.data[c * plane + i], yWide.data[c * plane + i], 1e-4, "latent " + c);
             }
         }
         for (int i = 5 * plane; i < yWide.data.length; i++) {
-            maxNew = Math.max(maxNew, Math.abs(yWide.data[i]));
+            assertEquals(0f, yWide.data[i], "a new latent channel is 0 until trained (it costs no bits)");
         }
-        assertTrue(maxNew > 0, "new latent channels are computed (so they get gradients)");
-        // whatever the new latent channels hold, the reconstruction is the narrow model's
         Tensor xNarrow = narrow.synthesis.forward(yNarrow, null);
         Tensor xWide = wide.synthesis.forward(yWide, null);
         for (int i = 0; i < xNarrow.data.length; i++) {
             assertEquals(xNarrow.data[i], xWide.data[i], 1e-4);
         }
+        // a zero symbol of a new channel costs almost nothing under its prior
+        assertTrue(wide.prior.bits(7, 0.0, null, null, 0) < 0.05);
     }
 
     @Test
@@ -75,6 +74,13 @@ class WideningTest {
         assertEquals(narrow.param("g_a.1.weight").data[(2 * 6 + 4) * k2 + 3], into.data[(2 * 10 + 4) * k2 + 3]);
         assertEquals(0f, out.data[(7 * 10 + 2) * k2 + 3]);
         assertTrue(out.data[(2 * 10 + 7) * k2 + 3] != 0f);
+        // latent channels the other way round: zero in, random out
+        Param toLatent = wide.param("g_a.3.weight"); // [out 8, in 10, 5, 5]
+        Param fromLatent = wide.param("g_s.0.weight"); // [in 8, out 10, 5, 5]
+        assertEquals(0f, toLatent.data[(6 * 10 + 2) * k2 + 3]);
+        assertEquals(0f, wide.param("g_a.3.bias").data[6]);
+        assertTrue(fromLatent.data[(6 * 10 + 2) * k2 + 3] != 0f);
+        assertEquals(narrow.param("g_a.3.weight").data[(4 * 6 + 2) * k2 + 3], toLatent.data[(4 * 10 + 2) * k2 + 3]);
         assertThrows(IllegalArgumentException.class, () -> Widening.widen(narrow, 4, 5, 1));
     }
 
@@ -92,5 +98,7 @@ class WideningTest {
         assertEquals(-0.25f, w.logGain.data[3]);
         assertEquals(7f, w.prior.params.data[4]);
         assertEquals(4, w.prior.channels());
+        assertTrue(w.prior.bits(3, 0.0, null, null, 0) < 0.05);
+        assertEquals(0f, w.prior.center(3));
     }
 }

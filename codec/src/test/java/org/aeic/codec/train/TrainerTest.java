@@ -208,6 +208,13 @@ class TrainerTest {
         // the weights from a new hidden channel into an old one started at zero and were trained
         Param w = t.model().param("g_a.1.weight");
         assertTrue(w.data[(0 * 6 + 5) * 25 + 12] != 0f, "new channel's outgoing weight stayed zero");
+        // and the weights into the new latent channel (started at zero) were trained
+        Param toLatent = t.model().param("g_a.3.weight"); // [5][6][5][5]
+        boolean moved = false;
+        for (int i = 4 * 6 * 25; i < 5 * 6 * 25; i++) {
+            moved |= toLatent.data[i] != 0f;
+        }
+        assertTrue(moved, "new latent channel's incoming weights stayed zero");
         // and a narrower --channels than the file's keeps the file's size
         Trainer keep = new Trainer(new TrainConfig(data, dir.resolve("k.aeicm"), "w", 2, 2, LAMBDAS, QUALITIES, 1,
                 3, 32, 1e-2, 1.0, 7, 1, 3600, false, out, 6, "test"), quiet());
