@@ -1,32 +1,72 @@
 package org.aeic.codec.tensor;
 
 /**
- * Portable GEMM for JVMs without the Vector API. The inner loop is a contiguous fused
- * multiply-add that C2 can vectorise; blocking over k keeps the B panel in cache.
+ * Portable GEMM for JVMs without the Vector API. The inner loop is an element-wise fused
+ * multiply-add over two arrays indexed alike ({@code ct[j] = fma(av, br[j], ct[j])}): C2 vectorises
+ * that form, but not one whose two arrays sit at different offsets (they might overlap), which made
+ * the straightforward loop about 10 times slower. So each k-block of B is packed into row arrays and
+ * each row of C is worked on in a copy. Blocking over k keeps the packed panel in cache.
  */
 final class ScalarGemm implements GemmKernel {
     private static final int KC = 128;
     private static final int NC = 1024;
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[KC][NC]);
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[4][NC]);
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
+        float[][] panel = PANEL.get();
+        float[][] rows = ROWS.get();
         for (int k0 = 0; k0 < k; k0 += KC) {
-            int kEnd = Math.min(k, k0 + KC);
+            int kc = Math.min(KC, k - k0);
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
-                for (int i = 0; i < m; i++) {
-                    int cRow = cOff + i * ldc + j0;
-                    int aRow = aOff + i * lda;
-                    for (int kk = k0; kk < kEnd; kk++) {
-                        float av = a[aRow + kk];
-                        int bRow = bOff + kk * ldb + j0;
-                        for (int j = 0; j < nc; j++) {
-                            c[cRow + j] = Math.fma(av, b[bRow + j], c[cRow + j]);
-                        }
+                for (int kk = 0; kk < kc; kk++) {
+                    System.arraycopy(b, bOff + (k0 + kk) * ldb + j0, panel[kk], 0, nc);
+                }
+                int i = 0;
+                for (; i + 4 <= m; i += 4) { // four rows of C share each load of B
+                    for (int r = 0; r < 4; r++) {
+                        System.arraycopy(c, cOff + (i + r) * ldc + j0, rows[r], 0, nc);
+                    }
+                    int a0 = aOff + i * lda + k0;
+                    for (int kk = 0; kk < kc; kk++) {
+                        fmaRows(a[a0 + kk], a[a0 + lda + kk], a[a0 + 2 * lda + kk], a[a0 + 3 * lda + kk], panel[kk],
+                                rows[0], rows[1], rows[2], rows[3], nc);
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        System.arraycopy(rows[r], 0, c, cOff + (i + r) * ldc + j0, nc);
                     }
                 }
+                for (; i < m; i++) {
+                    float[] ct = rows[0];
+                    System.arraycopy(c, cOff + i * ldc + j0, ct, 0, nc);
+                    int aRow = aOff + i * lda + k0;
+                    for (int kk = 0; kk < kc; kk++) {
+                        fmaRow(a[aRow + kk], panel[kk], ct, nc);
+                    }
+                    System.arraycopy(ct, 0, c, cOff + i * ldc + j0, nc);
+                }
             }
+        }
+    }
+
+    /** {@code ct[j] += av * br[j]} (fused), the loop C2 turns into vector FMAs. */
+    private static void fmaRow(float av, float[] br, float[] ct, int nc) {
+        for (int j = 0; j < nc; j++) {
+            ct[j] = Math.fma(av, br[j], ct[j]);
+        }
+    }
+
+    private static void fmaRows(float a0, float a1, float a2, float a3, float[] br, float[] c0, float[] c1,
+                                float[] c2, float[] c3, int nc) {
+        for (int j = 0; j < nc; j++) {
+            float bj = br[j];
+            c0[j] = Math.fma(a0, bj, c0[j]);
+            c1[j] = Math.fma(a1, bj, c1[j]);
+            c2[j] = Math.fma(a2, bj, c2[j]);
+            c3[j] = Math.fma(a3, bj, c3[j]);
         }
     }
 

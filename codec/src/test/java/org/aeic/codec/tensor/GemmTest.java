@@ -18,7 +18,7 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "4,64,128", "5,67,131", "3,17,300", "64,1024,75", "13,1000,257", "128,300,1600"})
+    @CsvSource({"1,1,1", "4,64,128", "5,67,131", "3,17,300", "64,1024,75", "13,1000,257", "128,300,1600", "6,1100,140"})
     void kernelsAgreeBitForBitAndMatchReference(int m, int n, int k) throws Exception {
         Random r = new Random(m * 31L + n * 7L + k);
         float[] a = random(m * k, r);
