@@ -43,10 +43,12 @@ final class RateSearch {
     byte[] run() throws AeicException {
         ModelInfo model = registry.list().stream().filter(m -> m.id().equals(
                 opts.modelId() == null ? registry.defaultId() : opts.modelId())).findFirst()
-                .orElseThrow(() -> new AeicException("unknown model id '" + opts.modelId() + "'"));
+                .orElseThrow(() -> new AeicException(AeicException.Kind.UNSUPPORTED,
+                        "unknown model id '" + opts.modelId() + "'"));
         List<Float> qualities = model.qualities().stream().filter(q -> q >= 1 && q <= 8).toList();
         if (qualities.isEmpty()) {
-            throw new AeicException("model " + model.id() + " has no quality from 1 to 8");
+            throw new AeicException(AeicException.Kind.UNSUPPORTED,
+                    "model " + model.id() + " has no quality from 1 to 8");
         }
         Trial below = null; // the last trial short of the target
         Trial past = null; // the first trial past it

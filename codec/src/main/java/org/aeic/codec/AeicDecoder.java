@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerReader;
@@ -58,7 +59,7 @@ public final class AeicDecoder {
         try {
             long size = Files.size(file);
             if (size > Integer.MAX_VALUE - 16) {
-                throw new AeicException("file too large: " + file);
+                throw new AeicException(Kind.TOO_LARGE, "file too large: " + file);
             }
             return decode(Files.readAllBytes(file));
         } catch (java.nio.file.NoSuchFileException e) {
@@ -83,7 +84,7 @@ public final class AeicDecoder {
         CodecModel model = modelFor(h);
         CodecModel.Level level = model.levelFor(h.getQuality());
         if (level == null) {
-            throw new AeicException("model " + model.id + " has no quality " + h.getQuality());
+            throw new AeicException(Kind.UNSUPPORTED, "model " + model.id + " has no quality " + h.getQuality());
         }
         Rectangle full = new Rectangle(0, 0, s.width(), s.height());
         Rectangle want = region == null ? full : region.intersection(full);
@@ -199,7 +200,7 @@ public final class AeicDecoder {
     private CodecModel modelFor(StreamHeader h) throws AeicException {
         CodecModel m = registry.require(h.getModelId());
         if (!Arrays.equals(m.sha256, h.getModelSha256().toByteArray())) {
-            throw new AeicException("stream was made with another version of model '" + h.getModelId()
+            throw new AeicException(Kind.UNSUPPORTED, "stream was made with another version of model '" + h.getModelId()
                     + "' than the one available here");
         }
         return m;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import com.google.protobuf.ByteString;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerWriter;
@@ -51,7 +52,7 @@ public final class AeicEncoder {
 
     public byte[] encode(BufferedImage image) throws AeicException {
         if ((long) image.getWidth() * image.getHeight() > maxPixels()) {
-            throw new AeicException("image of " + image.getWidth() + "x" + image.getHeight()
+            throw new AeicException(Kind.TOO_LARGE, "image of " + image.getWidth() + "x" + image.getHeight()
                     + " exceeds the limit of " + maxPixels() + " pixels");
         }
         return encode(PlanarImage.fromBufferedImage(image), TileListener.NONE);
@@ -64,7 +65,8 @@ public final class AeicEncoder {
     public byte[] encode(PlanarImage img, TileListener listener) throws AeicException {
         if (img.width > options.limits().maxWidth() || img.height > options.limits().maxHeight()
                 || (long) img.width * img.height > maxPixels()) {
-            throw new AeicException("image of " + img.width + "x" + img.height + " exceeds the size limits");
+            throw new AeicException(Kind.TOO_LARGE,
+                    "image of " + img.width + "x" + img.height + " exceeds the size limits");
         }
         CodecModel model = registry.require(options.modelId());
         CodecModel.Level level = model.level(options.quality());

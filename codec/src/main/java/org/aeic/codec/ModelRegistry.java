@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.ModelFiles;
 
@@ -84,7 +85,7 @@ public final class ModelRegistry {
         byte[] bytes;
         try {
             if (Files.size(file) > ModelFiles.MAX_MODEL_BYTES) {
-                throw new AeicException("model file too large: " + file);
+                throw new AeicException(Kind.TOO_LARGE, "model file too large: " + file);
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
@@ -121,13 +122,14 @@ public final class ModelRegistry {
     CodecModel require(String id) throws AeicException {
         if (id == null) {
             if (defaultId == null) {
-                throw new AeicException("no model available: this build bundles none and none was given");
+                throw new AeicException(Kind.UNSUPPORTED,
+                        "no model available: this build bundles none and none was given");
             }
             return models.get(defaultId);
         }
         CodecModel m = models.get(id);
         if (m == null) {
-            throw new AeicException("unknown model id '" + id + "' (available: "
+            throw new AeicException(Kind.UNSUPPORTED, "unknown model id '" + id + "' (available: "
                     + (models.isEmpty() ? "none" : String.join(", ", models.keySet())) + ")");
         }
         return m;

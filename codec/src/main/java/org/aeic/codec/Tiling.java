@@ -3,6 +3,7 @@ package org.aeic.codec;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.model.FactorizedModel;
 
 /** Tile layout and the thread pool the coders run in. */
@@ -50,7 +51,8 @@ final class Tiling {
                 }
             }
             if (c instanceof OutOfMemoryError) {
-                throw new AeicException("out of memory while coding (image too large for this heap)", c);
+                throw new AeicException(Kind.TOO_LARGE,
+                        "out of memory while coding (image too large for this heap)", c);
             }
             if (c instanceof RuntimeException r) {
                 throw r;

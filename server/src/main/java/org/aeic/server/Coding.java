@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -34,7 +35,7 @@ import org.aeic.codec.image.PlanarImage;
  * The codec work of one request, run on a worker thread with one codec thread. Every refusal is an
  * {@link ApiException} with the status the API promises: 415 not an image / not an AEIC stream, 413 image over
  * the pixel limit, 422 a stream that parses but cannot be decoded here (pixels over the limit, unknown model),
- * 400 anything corrupt or truncated.
+ * 400 anything corrupt or truncated. Codec refusals are told apart by {@link AeicException#kind()}.
  */
 final class Coding {
     /** The first bytes of every {@code .aeic} stream (the container format's signature). */
@@ -81,7 +82,7 @@ final class Coding {
         try {
             img = ImageLoader.read(new ByteArrayInputStream(body), maxPixels);
         } catch (AeicException e) {
-            throw ApiException.badRequest(e.getMessage());
+            throw codecFailure(e, ApiException::tooLarge, ApiException::badRequest);
         }
         EncodeOptions opts = EncodeOptions.defaults()
                 .withQuality(quality)
@@ -94,7 +95,8 @@ final class Coding {
         } catch (AeicAbortedException e) {
             throw e;
         } catch (AeicException e) {
-            throw codecFailure(e, 422);
+            // an image over the limits is the client's to shrink, as in probeImage (413)
+            throw codecFailure(e, ApiException::tooLarge, ApiException::invalid);
         }
         try {
             return new Compressed(stream, AeicDecoder.info(stream, headerOptions));
@@ -153,11 +155,9 @@ final class Coding {
         try {
             info = AeicDecoder.info(body, headerOptions);
         } catch (AeicException e) {
-            // sizes beyond what even the lenient limits hold (a width of 2^31 and up, say): valid syntax, refused
-            if (String.valueOf(e.getMessage()).contains("exceeds the limit")) {
-                throw ApiException.invalid(e.getMessage());
-            }
-            throw ApiException.badRequest(e.getMessage());
+            // sizes beyond what even the lenient limits hold (a width of 2^31 and up, say) and other format
+            // versions: valid syntax, refused (422)
+            throw codecFailure(e, ApiException::invalid, ApiException::badRequest);
         }
         long pixels = (long) info.width() * info.height();
         if (pixels > maxPixels) {
@@ -175,7 +175,9 @@ final class Coding {
         } catch (AeicAbortedException e) {
             throw e;
         } catch (AeicException e) {
-            throw codecFailure(e, 400);
+            // a stream over a limit the lenient header check above lets through (width, height, tiles) is
+            // refused like one over the pixel limit (422)
+            throw codecFailure(e, ApiException::invalid, ApiException::badRequest);
         }
         boolean jpeg = format.equals("jpeg");
         BufferedImage out;
@@ -190,11 +192,13 @@ final class Coding {
     }
 
     /**
-     * A codec refusal after the checks above: a stream for another version of a model we have, or a quality
-     * the model lacks, is valid but unusable here (422); out of memory is the server's problem (503);
+     * A codec refusal: out of memory is the server's problem (503); input that is valid but unusable here
+     * (a stream for another version of a model we have, a quality the model lacks, an unknown model) is 422;
+     * input over a limit is {@code tooLarge} (413 for an image, 422 for a stream, as the API promises);
      * anything else is {@code otherwise}.
      */
-    private static ApiException codecFailure(AeicException e, int otherwise) {
+    static ApiException codecFailure(AeicException e, Function<String, ApiException> tooLarge,
+            Function<String, ApiException> otherwise) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 return new ApiException(503, "insufficient-memory",
@@ -202,10 +206,11 @@ final class Coding {
             }
         }
         String m = e.getMessage() == null ? "codec error" : e.getMessage();
-        if (m.contains("another version of model") || m.contains("has no quality") || m.contains("unknown model")) {
-            return ApiException.invalid(m);
-        }
-        return new ApiException(otherwise, otherwise == 422 ? "invalid" : "malformed", m);
+        return switch (e.kind()) {
+            case UNSUPPORTED -> ApiException.invalid(m);
+            case TOO_LARGE -> tooLarge.apply(m);
+            case MALFORMED -> otherwise.apply(m);
+        };
     }
 
     static byte[] write(BufferedImage img, String format) {

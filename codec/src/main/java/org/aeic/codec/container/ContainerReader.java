@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -65,12 +66,12 @@ public final class ContainerReader {
         readFully(in, fixed, "header");
         int version = (fixed[0] & 0xFF) << 8 | fixed[1] & 0xFF;
         if (version != ContainerWriter.VERSION) {
-            throw new AeicException("unsupported AEIC format version " + version + " (this reader supports version "
-                    + ContainerWriter.VERSION + ")");
+            throw new AeicException(Kind.UNSUPPORTED, "unsupported AEIC format version " + version
+                    + " (this reader supports version " + ContainerWriter.VERSION + ")");
         }
         long hlen = Integer.toUnsignedLong(u32(fixed, 2));
         if (hlen > limits.maxHeaderBytes()) {
-            throw new AeicException("header length of " + hlen + " bytes exceeds the limit of "
+            throw new AeicException(Kind.TOO_LARGE, "header length of " + hlen + " bytes exceeds the limit of "
                     + limits.maxHeaderBytes() + " bytes");
         }
         byte[] hb = readSection(in, (int) hlen, "header");
@@ -156,14 +157,15 @@ public final class ContainerReader {
             throw new AeicException("invalid quality " + h.getQuality() + " in header");
         }
         if (w > limits.maxWidth()) {
-            throw new AeicException("image width " + w + " exceeds the limit of " + limits.maxWidth());
+            throw new AeicException(Kind.TOO_LARGE, "image width " + w + " exceeds the limit of " + limits.maxWidth());
         }
         if (ht > limits.maxHeight()) {
-            throw new AeicException("image height " + ht + " exceeds the limit of " + limits.maxHeight());
+            throw new AeicException(Kind.TOO_LARGE,
+                    "image height " + ht + " exceeds the limit of " + limits.maxHeight());
         }
         if (w * ht > limits.maxPixels()) { // both are below 2^31 here, so the product cannot overflow
-            throw new AeicException("image of " + w + "x" + ht + " = " + w * ht + " pixels exceeds the limit of "
-                    + limits.maxPixels() + " pixels");
+            throw new AeicException(Kind.TOO_LARGE, "image of " + w + "x" + ht + " = " + w * ht
+                    + " pixels exceeds the limit of " + limits.maxPixels() + " pixels");
         }
         int c = h.getChannels();
         if (c < 1 || c > 4) {
@@ -179,8 +181,8 @@ public final class ContainerReader {
         long tx = (w + ts - 1) / ts;
         long ty = (ht + ts - 1) / ts;
         if (tx * ty > limits.maxTiles()) {
-            throw new AeicException("tile grid of " + tx + "x" + ty + " = " + tx * ty + " tiles exceeds the limit of "
-                    + limits.maxTiles() + " tiles");
+            throw new AeicException(Kind.TOO_LARGE, "tile grid of " + tx + "x" + ty + " = " + tx * ty
+                    + " tiles exceeds the limit of " + limits.maxTiles() + " tiles");
         }
         if (h.getTileBytesCount() != tx * ty) {
             throw new AeicException("header lists " + h.getTileBytesCount() + " tile sizes but the " + tx + "x" + ty
@@ -203,8 +205,8 @@ public final class ContainerReader {
 
     private static void checkSize(String what, int size, int limit) throws AeicException {
         if (Integer.toUnsignedLong(size) > limit) {
-            throw new AeicException(what + " of " + Integer.toUnsignedLong(size) + " bytes exceeds the limit of "
-                    + limit + " bytes");
+            throw new AeicException(Kind.TOO_LARGE, what + " of " + Integer.toUnsignedLong(size)
+                    + " bytes exceeds the limit of " + limit + " bytes");
         }
     }
 

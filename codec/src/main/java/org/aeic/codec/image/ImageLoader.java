@@ -41,6 +41,7 @@ import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.AeicException.Kind;
 import org.w3c.dom.Node;
 
 /**
@@ -144,11 +145,11 @@ public final class ImageLoader {
             }
             long pixels = (long) w * h;
             if (pixels > maxPixels) {
-                throw new AeicException("image too large: " + name + " is " + w + "x" + h + " ("
+                throw new AeicException(Kind.TOO_LARGE, "image too large: " + name + " is " + w + "x" + h + " ("
                         + pixels + " pixels), the limit is " + maxPixels + " pixels");
             }
             if (pixels > (Integer.MAX_VALUE - 8) / 3) { // three float planes must fit one Java array
-                throw new AeicException("image too large: " + name + " is " + w + "x" + h);
+                throw new AeicException(Kind.TOO_LARGE, "image too large: " + name + " is " + w + "x" + h);
             }
             IIOMetadata meta = metadata(reader);
             ImageReadParam param = reader.getDefaultReadParam();
@@ -168,7 +169,7 @@ public final class ImageLoader {
         } catch (IOException | RuntimeException e) {
             throw new AeicException("truncated or corrupt image: " + name + " (" + oneLine(e) + ")", e);
         } catch (OutOfMemoryError e) {
-            throw new AeicException("not enough memory to decode " + name + " (" + w + "x" + h + ")");
+            throw new AeicException(Kind.TOO_LARGE, "not enough memory to decode " + name + " (" + w + "x" + h + ")");
         } finally {
             reader.dispose();
         }

@@ -26,6 +26,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.io.AtomicFiles;
 
 /**
@@ -145,7 +146,8 @@ public final class ImageSaver {
         try {
             return normalize(dot < 0 ? "" : s.substring(dot + 1));
         } catch (AeicException e) {
-            throw new AeicException("unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
+            throw new AeicException(Kind.UNSUPPORTED,
+                    "unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
         }
     }
 
@@ -222,7 +224,8 @@ public final class ImageSaver {
             case "tiff":
                 return "tiff";
             default:
-                throw new AeicException("unsupported output format: " + formatName + " (use png, jpeg, bmp or tiff)");
+                throw new AeicException(Kind.UNSUPPORTED,
+                        "unsupported output format: " + formatName + " (use png, jpeg, bmp or tiff)");
         }
     }
 

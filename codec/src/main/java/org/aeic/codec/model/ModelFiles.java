@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.entropy.SymbolTable;
 import org.aeic.codec.latent.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
@@ -95,7 +96,7 @@ public final class ModelFiles {
     /** Parses a model file from a length-capped buffer. */
     public static ModelFile parse(byte[] bytes) throws AeicException {
         if (bytes.length > MAX_MODEL_BYTES) {
-            throw new AeicException("model file too large: " + bytes.length + " bytes");
+            throw new AeicException(Kind.TOO_LARGE, "model file too large: " + bytes.length + " bytes");
         }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -109,7 +110,7 @@ public final class ModelFiles {
     public static byte[] readCapped(InputStream in) throws IOException, AeicException {
         byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1);
         if (bytes.length > MAX_MODEL_BYTES) {
-            throw new AeicException("model file too large");
+            throw new AeicException(Kind.TOO_LARGE, "model file too large");
         }
         return bytes;
     }
@@ -149,7 +150,8 @@ public final class ModelFiles {
         if (!FactorizedModel.KIND.equals(a.getKind()) || a.getKernel() != FactorizedModel.KERNEL
                 || a.getLayers() != FactorizedModel.LAYERS || a.getChannelsN() < 1 || a.getChannelsN() > 1024
                 || a.getChannelsM() < 1 || a.getChannelsM() > 1024) {
-            throw new AeicException("model " + f.getId() + ": unsupported architecture " + a.getKind());
+            throw new AeicException(Kind.UNSUPPORTED,
+                    "model " + f.getId() + ": unsupported architecture " + a.getKind());
         }
         FactorizedModel net = new FactorizedModel(a.getChannelsN(), a.getChannelsM());
         for (Param p : net.params()) {
