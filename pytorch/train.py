@@ -143,9 +143,7 @@ def main(argv):
             batch.append(t.flip(1) if flip[i] < 0.5 else t)
         x = torch.stack(batch).permute(0, 3, 1, 2).float() / 255
         level_of = [(step * B + i) % L for i in range(B)]
-        with torch.no_grad():
-            y_shape = net.analysis(x[:1]).shape
-        noise = torch.rand((B,) + tuple(y_shape[1:]), device=dev, generator=gen) - 0.5
+        noise = torch.rand((B, net.m, c // 16, c // 16), device=dev, generator=gen) - 0.5  # total stride 16
         for g in opt.param_groups:
             g["lr"] = args.lr if step < drop else args.lr / 10
         opt.zero_grad(set_to_none=True)
