@@ -46,31 +46,8 @@ class TorchMirrorTest {
 
         Random r = new Random(5);
         FactorizedModel net = new FactorizedModel(6, 5);
-        net.initRandom(3);
-        for (Param p : net.params()) { // away from the initialisation, as after training
-            for (int i = 0; i < p.size(); i++) {
-                p.data[i] += (float) (0.05 * r.nextGaussian());
-            }
-        }
         List<RateLevel> levels = new ArrayList<>();
-        Map<String, float[]> levelTensors = new LinkedHashMap<>();
-        for (int l = 0; l < 2; l++) {
-            RateLevel level = new RateLevel(l, l + 1, l == 0 ? 0.004 : 0.02, net.m);
-            level.prior.initDefault();
-            for (int c = 0; c < net.m; c++) {
-                level.logGain.data[c] = (float) (0.3 * (c - 2) + 0.5 * l);
-            }
-            for (int i = 0; i < level.prior.params.size(); i++) {
-                level.prior.params.data[i] += (float) (0.2 * r.nextGaussian());
-            }
-            levels.add(level);
-            for (Param p : level.params()) {
-                levelTensors.put(p.name, p.data);
-            }
-        }
-        Files.write(dir.resolve("model.aeicm"), ModelFiles.toProto(net, "mirror", "",
-                levels.stream().map(ModelFiles.LevelSpec::of).toList(), Provenance.getDefaultInstance(),
-                levelTensors).toByteArray());
+        writeModel(dir.resolve("model.aeicm"), net, levels, r);
 
         Tensor x = new Tensor(3, 32, 48);
         for (int c = 0; c < 3; c++) {
@@ -121,12 +98,7 @@ class TorchMirrorTest {
             write(dir.resolve("grad." + p.name + ".bin"), g.of(p));
         }
 
-        Process proc = new ProcessBuilder(python, SCRIPT.toString(), dir.toString()).redirectErrorStream(true).start();
-        byte[] out = proc.getInputStream().readAllBytes();
-        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "check_mirror.py did not finish");
-        String report = new String(out, StandardCharsets.UTF_8);
-        System.out.print(report);
-        assertEquals(0, proc.exitValue(), report);
+        String report = runPython(python, SCRIPT, dir);
         assertTrue(report.contains("grad g_a.0.weight") && report.contains("grad level.1.log_gain"), report);
 
         // the mirror's export reads back into the Java trainer with every weight, gain and prior unchanged
@@ -144,6 +116,71 @@ class TorchMirrorTest {
             assertArrayEquals(levels.get(l).prior.params.data, restoredLevels.get(l).prior.params.data);
         }
         assertEquals(7, back.getProvenance().getSteps());
+    }
+
+    /** A small two-level model, moved away from its initialisation as after training, written to {@code file}. */
+    private static void writeModel(Path file, FactorizedModel net, List<RateLevel> levels, Random r) throws IOException {
+        net.initRandom(3);
+        for (Param p : net.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                p.data[i] += (float) (0.05 * r.nextGaussian());
+            }
+        }
+        Map<String, float[]> levelTensors = new LinkedHashMap<>();
+        for (int l = 0; l < 2; l++) {
+            RateLevel level = new RateLevel(l, l + 1, l == 0 ? 0.004 : 0.02, net.m);
+            level.prior.initDefault();
+            for (int c = 0; c < net.m; c++) {
+                level.logGain.data[c] = (float) (0.3 * (c - 2) + 0.5 * l);
+            }
+            for (int i = 0; i < level.prior.params.size(); i++) {
+                level.prior.params.data[i] += (float) (0.2 * r.nextGaussian());
+            }
+            levels.add(level);
+            for (Param p : level.params()) {
+                levelTensors.put(p.name, p.data);
+            }
+        }
+        Files.write(file, ModelFiles.toProto(net, "mirror", "", levels.stream().map(ModelFiles.LevelSpec::of).toList(),
+                Provenance.getDefaultInstance(), levelTensors).toByteArray());
+    }
+
+    @Test
+    void pytorchTrainerWritesAModelTheJavaTrainerStartsFrom(@TempDir Path dir) throws Exception {
+        String python = pythonWithTorch();
+        Assumptions.assumeTrue(python != null,
+                "no python3 with PyTorch found (apt-get install python3-torch, or set AEIC_PYTHON): train.py check skipped");
+        FactorizedModel net = new FactorizedModel(6, 5);
+        List<RateLevel> levels = new ArrayList<>();
+        writeModel(dir.resolve("model.aeicm"), net, levels, new Random(8));
+        String report = runPython(python, Path.of("..", "pytorch", "check_train.py"), dir);
+        assertTrue(report.contains("trained 5 steps"), report);
+
+        ModelFile trained = ModelFiles.parse(Files.readAllBytes(dir.resolve("trained.aeicm")));
+        assertEquals(5, trained.getProvenance().getSteps());
+        FactorizedModel after = ModelFiles.restore(trained);
+        assertTrue(after.param("g_s.3.bias").data[0] != net.param("g_s.3.bias").data[0], "train.py did not train");
+        // the Java trainer fine-tunes from it with the same levels: weights, gains and priors carried over
+        double[] lambdas = {levels.get(0).lambda, levels.get(1).lambda};
+        Trainer java = new Trainer(new TrainConfig(dir, dir.resolve("java.aeicm"), "j", 6, 5, lambdas,
+                new float[] {1, 2}, 1, 2, 32, 1e-4, 1.0, 1, 1, 3600, false, dir.resolve("trained.aeicm"), 0, "test"),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        assertArrayEquals(after.param("g_a.0.weight").data, java.model().param("g_a.0.weight").data);
+        List<RateLevel> stored = RateLevel.restore(trained, 5);
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(stored.get(l).logGain.data, java.levels().get(l).logGain.data);
+            assertTrue(stored.get(l).logGain.data[0] != levels.get(l).logGain.data[0], "level " + l + " not trained");
+        }
+    }
+
+    private static String runPython(String python, Path script, Path dir) throws IOException, InterruptedException {
+        Process proc = new ProcessBuilder(python, script.toString(), dir.toString()).redirectErrorStream(true).start();
+        byte[] out = proc.getInputStream().readAllBytes();
+        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), script + " did not finish");
+        String report = new String(out, StandardCharsets.UTF_8);
+        System.out.print(report);
+        assertEquals(0, proc.exitValue(), report);
+        return report;
     }
 
     private static void write(Path file, float[] data) throws IOException {
