@@ -43,9 +43,6 @@ import org.aeic.codec.image.ImageSaver;
  * </ul>
  */
 final class AeicImageReader extends ImageReaderBase {
-    /** Share of the progress (in percent) that decoding the tiles takes; the rest is filling the destination. */
-    private static final float TILE_PROGRESS = 95f;
-
     private final DecodeOptions options = DecodeOptions.defaults();
 
     /** Where the stream starts in the input: its position when the input was set. */
@@ -147,22 +144,12 @@ final class AeicImageReader extends ImageReaderBase {
 
         byte[] bytes = streamBytes();
         int tilesNeeded = tilesTouched(decodeRegion, h.tileSize());
-        RuntimeException[] listenerFailure = new RuntimeException[1];
+        TileProgress progress = new TileProgress(this::processImageProgress, this::abortRequested, tilesNeeded);
         DecodedImage decoded;
         try {
-            decoded = new AeicDecoder(options).decode(bytes, whole ? null : decodeRegion, (done, total) -> {
-                try {
-                    processImageProgress(Math.min(TILE_PROGRESS, TILE_PROGRESS * done / tilesNeeded));
-                } catch (RuntimeException e) { // a listener's own failure: stop, and pass it on as it is
-                    listenerFailure[0] = e;
-                    return false;
-                }
-                return !abortRequested();
-            });
+            decoded = new AeicDecoder(options).decode(bytes, whole ? null : decodeRegion, progress);
         } catch (AeicAbortedException e) {
-            if (listenerFailure[0] != null) {
-                throw listenerFailure[0];
-            }
+            progress.rethrowListenerFailure();
             return aborted(destination, param, imageIndex);
         } catch (AeicException e) {
             throw new IIOException(message(e.getMessage()), e);

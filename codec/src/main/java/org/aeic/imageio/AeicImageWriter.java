@@ -41,8 +41,6 @@ import org.w3c.dom.Node;
  * </ul>
  */
 final class AeicImageWriter extends ImageWriterBase {
-    private static final float TILE_PROGRESS = 95f;
-
     AeicImageWriter(final ImageWriterSpi provider) {
         super(provider);
     }
@@ -92,23 +90,13 @@ final class AeicImageWriter extends ImageWriterBase {
             processWriteAborted();
             return;
         }
-        RuntimeException[] listenerFailure = new RuntimeException[1];
+        TileProgress progress = new TileProgress(this::processImageProgress, this::abortRequested, 0);
         byte[] bytes;
         try {
             AeicEncoder encoder = new AeicEncoder(options);
-            bytes = encoder.encode(PlanarImage.fromBufferedImage(source), (done, total) -> {
-                try {
-                    processImageProgress(Math.min(TILE_PROGRESS, TILE_PROGRESS * done / total));
-                } catch (RuntimeException e) { // a listener's own failure: stop, and pass it on as it is
-                    listenerFailure[0] = e;
-                    return false;
-                }
-                return !abortRequested();
-            });
+            bytes = encoder.encode(PlanarImage.fromBufferedImage(source), progress);
         } catch (AeicAbortedException e) {
-            if (listenerFailure[0] != null) {
-                throw listenerFailure[0];
-            }
+            progress.rethrowListenerFailure();
             processWriteAborted();
             return;
         } catch (AeicException e) {
