@@ -379,6 +379,32 @@ class AeicImageIOTest {
     }
 
     @Test
+    void aListenersOwnFailureStopsCodingAndComesOutAsItIs() throws IOException {
+        ImageReader reader = reader("tiles-48x40.aeic");
+        List<Float> seen = new ArrayList<>();
+        reader.addIIOReadProgressListener(recorder(new ArrayList<>(), p -> {
+            seen.add(p);
+            throw new IllegalStateException("listener broke");
+        }));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.read(0));
+        assertEquals("listener broke", e.getMessage());
+        assertEquals(1, seen.size()); // the decoder stopped after the first tile
+        reader.dispose();
+
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("aeic").next();
+        writer.addIIOWriteProgressListener(writeRecorder(new ArrayList<>(), p -> {
+            throw new IllegalStateException("listener broke too");
+        }));
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setTiling(16, 16, 0, 0);
+        IllegalStateException w = assertThrows(IllegalStateException.class,
+                () -> write(writer, AeicTestImages.rgb(40, 20), param));
+        assertEquals("listener broke too", w.getMessage());
+        writer.dispose();
+    }
+
+    @Test
     void abortStopsReadingEarly() throws IOException {
         ImageReader reader = reader("tiles-48x40.aeic");
         List<String> events = new ArrayList<>();
