@@ -112,15 +112,20 @@ final class CompressCommand implements Callable<Integer> {
             throw new CliException("output exists (use --force to overwrite): " + dst);
         }
         PlanarImage img = ImageLoader.read(src, opts.limits().maxPixels());
-        byte[] bytes = encodeForRate(img, opts, registry);
-        Outputs.writeAtomically(dst, bytes);
-        return bytes;
+        RateSearch.Result r = encodeForRate(img, opts, registry);
+        Outputs.writeAtomically(dst, r.bytes());
+        if (r.shortfall() != null) { // the file is still the closest there is: say so, and succeed
+            spec.commandLine().getErr().println("aeic: warning: " + src + ": " + r.shortfall());
+        }
+        return r.bytes();
     }
 
     /** Plain quality, or the one chosen by --bpp / --psnr. */
-    private byte[] encodeForRate(PlanarImage img, EncodeOptions opts, ModelRegistry registry) throws AeicException {
+    private RateSearch.Result encodeForRate(PlanarImage img, EncodeOptions opts, ModelRegistry registry)
+            throws AeicException {
         if (rate.bpp == null && rate.psnr == null) {
-            return new AeicEncoder(opts, registry).encode(img, org.aeic.codec.TileListener.NONE);
+            return new RateSearch.Result(new AeicEncoder(opts, registry).encode(img, org.aeic.codec.TileListener.NONE),
+                    null);
         }
         return new RateSearch(img, opts, registry, rate.bpp, rate.psnr).run();
     }

@@ -1,6 +1,7 @@
 package org.aeic.cli;
 
 import java.util.List;
+import java.util.Locale;
 import org.aeic.codec.AeicDecoder;
 import org.aeic.codec.AeicEncoder;
 import org.aeic.codec.AeicException;
@@ -28,8 +29,12 @@ final class RateSearch {
     private final Double bpp;
     private final Double psnr;
 
-    /** One coding: its quality and bytes, and whether it is past the target (too big, or good enough). */
-    private record Trial(float quality, byte[] bytes, boolean past) {
+    /** One coding: its quality, bytes, measured bpp or PSNR, and whether it is past the target (too big, or good enough). */
+    private record Trial(float quality, byte[] bytes, double measured, boolean past) {
+    }
+
+    /** The stream to write, and why it misses the target when no quality meets it (else null). */
+    record Result(byte[] bytes, String shortfall) {
     }
 
     RateSearch(PlanarImage img, EncodeOptions opts, ModelRegistry registry, Double bpp, Double psnr) {
@@ -40,7 +45,7 @@ final class RateSearch {
         this.psnr = psnr;
     }
 
-    byte[] run() throws AeicException {
+    Result run() throws AeicException {
         ModelInfo model = registry.list().stream().filter(m -> m.id().equals(
                 opts.modelId() == null ? registry.defaultId() : opts.modelId())).findFirst()
                 .orElseThrow(() -> new AeicException(AeicException.Kind.UNSUPPORTED,
@@ -71,18 +76,28 @@ final class RateSearch {
             }
         }
         if (bpp != null) {
-            return below != null ? below.bytes : past.bytes; // nothing fits: the smallest file
+            if (below == null) { // nothing fits: the smallest file
+                return new Result(past.bytes, String.format(Locale.ROOT, "no quality fits %s bpp; wrote quality %s "
+                        + "(%.4f bpp)", bpp, CompressCommand.fmt(past.quality), past.measured));
+            }
+            return new Result(below.bytes, null);
         }
-        return past != null ? past.bytes : below.bytes; // never reached: the best there is
+        if (past == null) { // never reached: the best there is
+            return new Result(below.bytes, String.format(Locale.ROOT, "no quality reaches %s dB; wrote quality %s "
+                    + "(%.2f dB)", psnr, CompressCommand.fmt(below.quality), below.measured));
+        }
+        return new Result(past.bytes, null);
     }
 
     private Trial trial(float quality) throws AeicException {
         byte[] b = new AeicEncoder(opts.withQuality(quality), registry).encode(img, TileListener.NONE);
         if (bpp != null) {
-            return new Trial(quality, b, b.length * 8.0 / ((double) img.width * img.height) > bpp);
+            double bits = b.length * 8.0 / ((double) img.width * img.height);
+            return new Trial(quality, b, bits, bits > bpp);
         }
         PlanarImage dec = new AeicDecoder(DecodeOptions.defaults().withThreads(opts.threads())
                 .withMaxPixels(Long.MAX_VALUE >> 2), registry).decode(b).image();
-        return new Trial(quality, b, Metrics.psnr(img.rgb, dec.rgb) >= psnr);
+        double db = Metrics.psnr(img.rgb, dec.rgb);
+        return new Trial(quality, b, db, db >= psnr);
     }
 }

@@ -736,12 +736,19 @@ class MainTest {
     // ================================================================ 5. rate control
 
     @ParameterizedTest
-    @CsvSource({"--bpp,0.01", "--bpp,1000", "--psnr,10", "--psnr,99"})
-    void bppAndPsnrChooseALevel(String option, String value) throws Exception {
+    @CsvSource({"--bpp,0.01,no quality fits 0.01 bpp; wrote quality 1", "--bpp,1000,", "--psnr,10,",
+            "--psnr,99,no quality reaches 99.0 dB; wrote quality 8"})
+    void bppAndPsnrChooseALevel(String option, String value, String warning) throws Exception {
         Path png = rgbPng("in.png", 40, 24);
         Path aeic = dir.resolve("in.aeic");
         Result r = run("compress", png, "-o", aeic, option, value);
-        assertOk(r);
+        if (warning == null) {
+            assertOk(r);
+        } else { // an unreachable target still writes the closest file, with one line saying so
+            assertEquals(Main.EXIT_OK, r.code, r::toString);
+            assertEquals(1, r.errLines().size(), r::toString);
+            assertTrue(r.err.startsWith("aeic: warning: " + png + ": " + warning), r::toString);
+        }
         byte[] b = Files.readAllBytes(aeic);
         StreamHeader h = header(b);
         assertEquals(40, h.getWidth());
