@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "aeic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "AEIC learned image codec: compress, decompress, inspect, train and evaluate.",
-        subcommands = {CompressCommand.class, DecompressCommand.class, InfoCommand.class, TrainCommand.class,
+        subcommands = {CompressCommand.class, DecompressCommand.class, InfoCommand.class, ModelsCommand.class, TrainCommand.class,
                 EvalCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

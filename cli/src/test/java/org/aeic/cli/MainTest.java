@@ -312,6 +312,26 @@ class MainTest {
     }
 
     @Test
+    void modelsListsTheBundledModelsDefaultFirst() throws Exception {
+        Result r = run("models");
+        assertOk(r);
+        List<org.aeic.codec.ModelInfo> bundled = ModelRegistry.bundled().list();
+        String first = bundled.get(0).id();
+        assertTrue(r.out.startsWith(first + " (default)"), r::toString);
+        for (org.aeic.codec.ModelInfo m : bundled) {
+            assertTrue(r.out.contains(m.id()) && r.out.contains(m.sha256()), m.id() + " missing: " + r);
+        }
+        Result json = run("models", "--json");
+        assertOk(json);
+        assertTrue(json.out.startsWith("[{\"id\": \"" + first + "\", \"default\": true"), json::toString);
+        assertEquals(1, json.out.split("\"default\": true", -1).length - 1, json::toString);
+        assertEquals(bundled.size(), json.out.split("\"sha256\"", -1).length - 1, json::toString);
+
+        Path bad = Files.writeString(dir.resolve("bad.aeicm"), "not a model");
+        assertFailure(run("models", "--model", bad), "bad.aeicm");
+    }
+
+    @Test
     void infoTextAndJson() throws Exception {
         Path aeic = dir.resolve("a.aeic");
         compress(rgbPng("in.png", 40, 24), aeic);

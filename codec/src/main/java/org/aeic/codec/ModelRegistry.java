@@ -91,7 +91,11 @@ public final class ModelRegistry {
         } catch (IOException e) {
             throw new AeicException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
-        return with(ModelFiles.load(bytes));
+        try {
+            return with(ModelFiles.load(bytes));
+        } catch (AeicException e) { // say which file: the user may have given several
+            throw new AeicException(e.kind(), file + ": " + e.getMessage(), e);
+        }
     }
 
     ModelRegistry with(CodecModel m) {

@@ -103,7 +103,8 @@ public final class ModelFiles {
             in.setSizeLimit(MAX_MODEL_BYTES);
             return ModelFile.parseFrom(in);
         } catch (IOException e) {
-            throw new AeicException("corrupt model file: " + e.getMessage(), e);
+            // protobuf's own message is a paragraph; the user needs one line
+            throw new AeicException("not a model file, or a truncated one", e);
         }
     }
 
