@@ -17,11 +17,11 @@ import org.aeic.codec.ModelRegistry;
  * default type) and {@link #setCompressionQuality(float) compression quality} {@code q} in [0, 1] maps linearly onto
  * the AEIC quality scale 1..8:
  * <pre>
- *     AEIC quality = 1 + 7 q        q = 0 → 1 (smallest file), q = 3/7 ≈ 0.43 → 4 (the default), q = 1 → 8
+ *     AEIC quality = 1 + 7 q        q = 0 → 1 (smallest file), q = 5/7 ≈ 0.71 → 6 (the default), q = 1 → 8
  * </pre>
  * and the encoder codes at that quality: a variable-rate model (such as the bundled default) interpolates between
  * its levels, any other model uses the level nearest to it ({@link #getCompressionQualityValues()} gives the
- * intervals of {@code q} nearest to each level, so a model with a single level makes every {@code q} the same). {@link #MODE_DEFAULT} uses the default model at quality 4;
+ * intervals of {@code q} nearest to each level, so a model with a single level makes every {@code q} the same). {@link #MODE_DEFAULT} uses the default model at {@link EncodeOptions#DEFAULT_QUALITY};
  * {@link #MODE_COPY_FROM_METADATA} (the default mode) takes model and quality from AEIC image metadata passed with the
  * image (for instance the metadata of a read {@code .aeic} image), else the defaults; {@link #MODE_DISABLED} is
  * refused by the writer.
@@ -122,7 +122,7 @@ final class AeicImageWriteParam extends ImageWriteParam {
         return out;
     }
 
-    /** The selected model's quality levels, ascending; a model with no listed level counts as quality 4. */
+    /** The selected model's quality levels, ascending; a model with no listed level counts as the default quality. */
     private List<Float> levels() {
         for (ModelInfo m : models) {
             if (m.id().equals(compressionType)) {

@@ -29,6 +29,7 @@ import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import org.aeic.codec.AeicAbortedException;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.EncodeOptions;
 import org.aeic.codec.ModelInfo;
 import org.aeic.codec.ModelRegistry;
 
@@ -273,7 +274,7 @@ public final class AeicServer {
     }
 
     private Params compressParams(HttpServerRequest req) {
-        double q = 4;
+        double q = EncodeOptions.DEFAULT_QUALITY;
         String qs = req.getParam("quality");
         if (qs != null) {
             try {
