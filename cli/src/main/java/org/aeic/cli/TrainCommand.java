@@ -23,10 +23,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Model id written into streams (default: ${DEFAULT-VALUE}).", defaultValue = "aeic-fp-n64m128")
     String id;
 
-    @Option(names = "--channels-n", defaultValue = "64", description = "Channels of the hidden layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels-n", defaultValue = "64", description = "Channels of the hidden layers (default: ${DEFAULT-VALUE}; with --init, more than the file's widens it).")
     int n;
 
-    @Option(names = "--channels-m", defaultValue = "128", description = "Latent channels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels-m", defaultValue = "128", description = "Latent channels (default: ${DEFAULT-VALUE}; with --init, more than the file's widens it).")
     int m;
 
     @Option(names = "--lambda", defaultValue = "0.005", split = ",",
@@ -67,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from OUT.ckpt if it exists.")
     boolean resume;
 
-    @Option(names = "--init", description = "Start from the weights of this model file (fine-tuning).")
+    @Option(names = "--init", description = "Start from the weights of this model file (fine-tuning; it keeps its own channel counts unless "
+            + "--channels-n/-m ask for more).")
     Path init;
 
     @Override

@@ -68,6 +68,22 @@ class TrainCommandTest {
         assertEquals(3, ModelFiles.load(Files.readAllBytes(out)).file.getProvenance().getSteps());
     }
 
+    @Test
+    void initIntoMoreChannelsWidensTheModel() throws Exception {
+        Path small = dir.resolve("small.aeicm");
+        assertEquals(Main.EXIT_OK, train(small, "--lambda", "0.004,0.016").code());
+        Path wide = dir.resolve("wide.aeicm");
+        Result r = run("train", "--data", dir.resolve("data"), "-o", wide, "--channels-n", 8, "--channels-m", 6,
+                "--crop", 32, "--batch", 2, "--steps", 2, "--threads", 1, "--lambda", "0.004,0.016", "--init", small);
+        assertEquals(Main.EXIT_OK, r.code(), r::toString);
+        CodecModel m = ModelFiles.load(Files.readAllBytes(wide));
+        assertEquals(8, m.net.n);
+        assertEquals(6, m.net.m);
+        assertEquals(2, m.levels.size());
+        Path aeic = dir.resolve("w.aeic");
+        assertEquals(Main.EXIT_OK, run("compress", "--model", wide, "-q", "1.5", "-o", aeic, data.resolve("p0.png")).code());
+    }
+
     /** quality and bpp from compress's summary line "x.aeic: WxH, quality Q, N bytes, B bpp". */
     private static double[] summary(Result r) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("quality ([0-9.]+), \\d+ bytes, ([0-9.]+) bpp")
