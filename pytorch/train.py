@@ -28,7 +28,7 @@ from aeic_torch import modelfile  # noqa: E402
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--crops", required=True, help="uint8 crops [N,S,S,3] from pack_crops.py (.npz)")
+    p.add_argument("--crops", required=True, help="crops from pack_crops.py (.npz)")
     p.add_argument("--init", required=True, help="model file to start from")
     p.add_argument("--out", required=True, help="model file to write (atomically; OUT.pt holds the optimizer)")
     p.add_argument("--lambda", dest="lambdas", required=True, help="comma-separated, increasing")
@@ -72,6 +72,18 @@ def start_levels(file_levels, lambdas, qualities, m):
     return out
 
 
+def load_crops(path):
+    """uint8 [N,S,S,3] from pack_crops.py's file (PNG-coded crops, or raw pixels with --raw)."""
+    f = np.load(path)
+    if "crops" in f:
+        return f["crops"]
+    from PIL import Image  # only for PNG-coded crops
+    import io
+    png, off = f["png"], f["offsets"]
+    return np.stack([np.asarray(Image.open(io.BytesIO(png[off[i]:off[i + 1]].tobytes())).convert("RGB"))
+                     for i in range(len(off) - 1)])
+
+
 def write(path, net, levels, args, step, wall):
     data = modelfile.encode(os.path.basename(args.out).rsplit(".", 1)[0], net.n, net.m, M.to_tensors(net, levels),
                             [(l.quality, l.lam) for l in levels],
@@ -95,7 +107,7 @@ def main(argv):
     torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
     torch.manual_seed(args.seed)
-    crops = torch.from_numpy(np.load(args.crops)["crops"]).to(dev)  # [N,S,S,3] uint8
+    crops = torch.from_numpy(load_crops(args.crops)).to(dev)  # [N,S,S,3] uint8
     n_crops, size = crops.shape[0], crops.shape[1]
     if args.crop > size or args.crop % 16:
         sys.exit("--crop must be a multiple of 16 and at most the packed size %d" % size)
