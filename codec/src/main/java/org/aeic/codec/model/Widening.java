@@ -94,11 +94,7 @@ public final class Widening {
         }
         int[] idx = new int[rank];
         for (int i = 0; i < from.size(); i++) {
-            int rem = i;
-            for (int d = rank - 1; d >= 0; d--) {
-                idx[d] = rem % from.shape[d];
-                rem /= from.shape[d];
-            }
+            unravel(i, from.shape, idx);
             to.data[offset(to.shape, idx)] = from.data[i];
         }
     }
@@ -107,14 +103,18 @@ public final class Widening {
     private static void silenceNewInputs(Param w, int outDim, int inDim, int[] oldShape) {
         int[] idx = new int[w.shape.length];
         for (int i = 0; i < w.size(); i++) {
-            int rem = i;
-            for (int d = w.shape.length - 1; d >= 0; d--) {
-                idx[d] = rem % w.shape[d];
-                rem /= w.shape[d];
-            }
+            unravel(i, w.shape, idx);
             if (idx[outDim] < oldShape[outDim] && idx[inDim] >= oldShape[inDim]) {
                 w.data[i] = 0f;
             }
+        }
+    }
+
+    /** The multi-index of flat (row-major) position {@code i} in an array of {@code shape}, into {@code idx}. */
+    private static void unravel(int i, int[] shape, int[] idx) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = i % shape[d];
+            i /= shape[d];
         }
     }
 
