@@ -56,6 +56,8 @@ public final class Trainer {
     private final List<Param> params;
     private final Adam adam;
     private final PrintStream log;
+    /** "; from ID (TRAINER, N steps)" when fine-tuning a model file, kept across resumes; else "". */
+    private final String origin;
     private long step;
     private double wallBefore;
     private volatile boolean stop;
@@ -71,6 +73,9 @@ public final class Trainer {
         } else if (cfg.init() != null) {
             from = ModelFiles.parse(Files.readAllBytes(cfg.init()));
         }
+        origin = resuming ? originIn(from.getProvenance().getNotes())
+                : from == null ? "" : String.format("; from %s (%s, %d steps)", from.getId(),
+                        from.getProvenance().getTrainer(), from.getProvenance().getSteps());
         if (from != null) {
             FactorizedModel stored = ModelFiles.restore(from);
             boolean grow = !resuming && (cfg.n() > stored.n || cfg.m() > stored.m);
@@ -368,6 +373,12 @@ public final class Trainer {
         }
     }
 
+    /** The origin a checkpoint's notes carry (see {@link #origin}), so that a resumed run keeps it. */
+    static String originIn(String notes) {
+        int at = notes.indexOf("; from ");
+        return at < 0 ? "" : notes.substring(at);
+    }
+
     double learningRate(long s) {
         return s >= cfg.lrDrop() ? cfg.lr() / 10 : cfg.lr();
     }
@@ -383,11 +394,11 @@ public final class Trainer {
                 .setCreated(Instant.now().toString())
                 .setNotes(String.format("lambda=%s batch=%d crop=%d lr=%s clip=%s threads=%d",
                         java.util.Arrays.toString(cfg.lambdas()),
-                        cfg.batch(), cfg.crop(), cfg.lr(), cfg.clipNorm(), cfg.threads()))
+                        cfg.batch(), cfg.crop(), cfg.lr(), cfg.clipNorm(), cfg.threads()) + origin)
                 .build();
         List<ModelFiles.LevelSpec> specs = levels.stream().map(ModelFiles.LevelSpec::of).toList();
         String desc = "factorized prior, N=" + net.n + " M=" + net.m + ", " + levels.size() + " quality level(s), "
-                + step + " steps";
+                + step + " steps" + origin;
         Map<String, float[]> levelTensors = new LinkedHashMap<>();
         for (RateLevel l : levels) {
             for (Param p : l.params()) {

@@ -192,6 +192,23 @@ class TrainerTest {
     }
 
     @Test
+    void aFineTunedModelNamesWhatItStartedFromAndKeepsItWhenResumed(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.aeicm");
+        new Trainer(config(base, 2, 1, false), quiet()).run(new TrainingData(data, 32));
+        Path out = dir.resolve("vr.aeicm");
+        new Trainer(multi(out, 1, 1, false, base), quiet()).run(new TrainingData(data, 32));
+        String origin = "; from t (aeic train (Java, " + org.aeic.codec.tensor.Gemm.kernelName() + " GEMM), 2 steps)";
+        var tuned = ModelFiles.parse(Files.readAllBytes(out));
+        assertTrue(tuned.getDescription().endsWith("1 steps" + origin), tuned.getDescription());
+        assertTrue(tuned.getProvenance().getNotes().endsWith(origin), tuned.getProvenance().getNotes());
+        new Trainer(multi(out, 2, 1, true, base), quiet()).run(new TrainingData(data, 32));
+        var resumed = ModelFiles.parse(Files.readAllBytes(out));
+        assertTrue(resumed.getDescription().endsWith("2 steps" + origin), resumed.getDescription());
+        // a model trained from scratch names no origin
+        assertEquals("", Trainer.originIn(ModelFiles.parse(Files.readAllBytes(base)).getProvenance().getNotes()));
+    }
+
+    @Test
     void fineTuningIntoMoreChannelsWidensTheModelAndTrainsTheNewChannels(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("vr4.aeicm");
         new Trainer(multi(base, 2, 1, false, null), quiet()).run(new TrainingData(data, 32));
