@@ -2,7 +2,8 @@
 
 usage: python3 check_train.py DIR
 Starts from DIR/model.aeicm, trains 3 steps, resumes to step 5, and leaves DIR/trained.aeicm for the
-Java side to read back.
+Java side to read back. Then packs two whole images of different sizes as JPEG (pack_crops.py --whole --jpeg)
+and trains 2 steps on them with the lr dropped by time, which must write the snapshot taken before the drop.
 """
 import os
 import sys
@@ -26,6 +27,22 @@ def main(d):
     train.main(common + ["--steps", "3"])
     train.main(common + ["--steps", "5", "--resume"])
     print("trained %d steps" % modelfile.read(os.path.join(d, "trained.aeicm"))["steps"])
+
+    from PIL import Image
+    import pack_crops
+    os.makedirs(os.path.join(d, "images", "sub"), exist_ok=True)
+    Image.fromarray(np.concatenate([crops[0], crops[1]], axis=1)[:48, :64]).save(os.path.join(d, "images", "a.png"))
+    Image.fromarray(np.concatenate([crops[2], crops[3]], axis=0)[:56, :40]).save(os.path.join(d, "images", "sub", "b.png"))
+    pack_crops.main(["--images", os.path.join(d, "images"), "--out", os.path.join(d, "whole.npz"), "--whole",
+                     "--jpeg", "95", "--size", "32"])
+    sizes = sorted(i.shape for i in train.load_crops(os.path.join(d, "whole.npz")))
+    train.main(["--crops", os.path.join(d, "whole.npz"), "--init", os.path.join(d, "trained.aeicm"),
+                "--out", os.path.join(d, "whole.aeicm"), "--lambda", lambdas, "--batch", "2", "--crop", "32",
+                "--steps", "2", "--lr-drop-minutes", "1e-9", "--snapshot-before-drop", os.path.join(d, "pre.aeicm"),
+                "--device", "cpu"])
+    print("whole images %s: trained %d steps, snapshot before the drop at step %d" % (
+        sizes, modelfile.read(os.path.join(d, "whole.aeicm"))["steps"],
+        modelfile.read(os.path.join(d, "pre.aeicm"))["steps"]))
     return 0
 
 

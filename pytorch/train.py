@@ -38,6 +38,11 @@ def parse_args(argv):
     p.add_argument("--crop", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--lr-drop-step", type=int, default=0, help="lr ÷10 from this step (default 80%% of --steps)")
+    p.add_argument("--lr-drop-minutes", type=float, default=0, help="lr ÷10 also once this wall time has passed")
+    p.add_argument("--snapshot-before-drop", help="write the model here just before the lr drops")
+    p.add_argument("--state", help="optimizer checkpoint (default OUT.pt)")
+    p.add_argument("--channels-last", choices=["no", "yes", "auto"], default="no",
+                   help="NHWC activations (often faster convolutions on GPUs); auto times both and takes the faster")
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--minutes", type=float, default=0, help="stop (with a checkpoint) after this wall time")
@@ -73,15 +78,40 @@ def start_levels(file_levels, lambdas, qualities, m):
 
 
 def load_crops(path):
-    """uint8 [N,S,S,3] from pack_crops.py's file (PNG-coded crops, or raw pixels with --raw)."""
+    """The images of pack_crops.py's file as uint8 [H,W,3] arrays: crops (PNG- or JPEG-coded, or raw pixels
+    with --raw) or whole images (--whole)."""
     f = np.load(path)
     if "crops" in f:
-        return f["crops"]
-    from PIL import Image  # only for PNG-coded crops
+        return list(f["crops"])
+    from PIL import Image  # only for coded images
     import io
-    png, off = f["png"], f["offsets"]
-    return np.stack([np.asarray(Image.open(io.BytesIO(png[off[i]:off[i + 1]].tobytes())).convert("RGB"))
-                     for i in range(len(off) - 1)])
+    coded, off = f["png"], f["offsets"]
+    return [np.asarray(Image.open(io.BytesIO(coded[off[i]:off[i + 1]].tobytes())).convert("RGB"))
+            for i in range(len(off) - 1)]
+
+
+class Sampler:
+    """Random flipped crops, the image chosen in proportion to its area (TrainingData.sample); the choices are
+    drawn on the CPU so that a step never waits for the GPU."""
+
+    def __init__(self, images, crop, seed, dev):
+        self.images = [torch.from_numpy(np.array(i)).to(dev) for i in images if min(i.shape[:2]) >= crop]
+        if not self.images:
+            sys.exit("no packed image is at least --crop %d pixels on each side" % crop)
+        area = np.array([i.shape[0] * i.shape[1] for i in self.images], dtype=np.float64)
+        self.p = area / area.sum()
+        self.crop = crop
+        self.rng = np.random.default_rng(seed)
+
+    def batch(self, b):
+        c, out = self.crop, []
+        for i in self.rng.choice(len(self.images), size=b, p=self.p):
+            img = self.images[i]
+            y = self.rng.integers(0, img.shape[0] - c + 1)
+            x = self.rng.integers(0, img.shape[1] - c + 1)
+            t = img[y:y + c, x:x + c]
+            out.append(t.flip(1) if self.rng.random() < 0.5 else t)
+        return torch.stack(out).permute(0, 3, 1, 2).float() / 255
 
 
 def write(path, net, levels, args, step, wall):
@@ -107,10 +137,11 @@ def main(argv):
     torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
     torch.manual_seed(args.seed)
-    crops = torch.from_numpy(load_crops(args.crops)).to(dev)  # [N,S,S,3] uint8
-    n_crops, size = crops.shape[0], crops.shape[1]
-    if args.crop > size or args.crop % 16:
-        sys.exit("--crop must be a multiple of 16 and at most the packed size %d" % size)
+    if args.crop % 16:
+        sys.exit("--crop must be a multiple of 16")
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    images = load_crops(args.crops)
+    sampler = Sampler(images, args.crop, args.seed * 1_000_003, dev)
     source = args.out if args.resume and os.path.exists(args.out) else args.init
     net, file_levels = M.from_file(modelfile.read(source))
     levels = start_levels(file_levels, args.lambdas, args.qualities, net.m) if source == args.init else file_levels
@@ -118,64 +149,114 @@ def main(argv):
     for l in levels:
         l.to(dev)
     params = list(net.parameters()) + [p for l in levels for p in l.parameters()]
-    opt = torch.optim.Adam(params, lr=args.lr, eps=1e-8)
+    opt = torch.optim.Adam(params, lr=args.lr, eps=1e-8, **({"fused": True} if dev.type == "cuda" else {}))
     step, wall_before = 0, 0.0
     if source == args.out:
         state = torch.load(args.out + ".pt", map_location=dev)
         opt.load_state_dict(state["optimizer"])
         step, wall_before = state["step"], state["wall"]
+        if "sampler" in state:
+            sampler.rng.bit_generator.state = state["sampler"]
     weights = M.level_weights(levels)
-    drop = args.lr_drop_step or int(0.8 * args.steps)
+    # lr ÷10 at --lr-drop-step, else at --lr-drop-minutes when given (a run timed by --minutes), else at 80 %
+    drop = args.lr_drop_step or (args.steps if args.lr_drop_minutes else int(0.8 * args.steps))
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
-    print("training %s: N=%d M=%d, %d levels, %d crops of %d² on %s, from step %d" % (
-        source, net.n, net.m, len(levels), n_crops, size, dev, step), flush=True)
+    print("training %s: N=%d M=%d, %d levels, %d images (%.1f Mpx) on %s, batch %d of %d², from step %d" % (
+        source, net.n, net.m, len(levels), len(sampler.images), sum(i.numel() for i in sampler.images) / 3e6, dev,
+        args.batch, args.crop, step), flush=True)
     gen = torch.Generator(device=dev)
+    gen.manual_seed(args.seed * 1_000_003 + step)
     start = last_ckpt = last_print = time.time()
-    sums = np.zeros((len(levels), 3))
     L, B, c = len(levels), args.batch, args.crop
+    sums = torch.zeros((L, 3), device=dev, dtype=torch.float64)
+    finite = torch.ones((), device=dev, dtype=torch.bool)
+    phases = {}  # the batch's levels repeat with (step·B) mod L: their index tensors are made once
+
+    def levels_of(s):
+        key = (s * B) % L
+        if key not in phases:
+            level_of = [(s * B + i) % L for i in range(B)]
+            phases[key] = (level_of, torch.as_tensor(level_of, device=dev))
+        return phases[key]
+
+    def lr_at(s, elapsed):
+        late = (args.lr_drop_minutes and elapsed > args.lr_drop_minutes * 60) or s >= drop
+        return args.lr / 10 if late else args.lr
+
+    def time_steps(layout, n):
+        """Seconds per forward and backward pass of a batch in this memory layout (the weights unchanged)."""
+        net.to(memory_format=layout)
+        x = sampler.batch(B).contiguous(memory_format=layout)
+        level_of, _ = levels_of(0)
+        noise = torch.zeros((B, net.m, c // 16, c // 16), device=dev)
+        for i in range(n + 3):
+            if i == 3:
+                torch.cuda.synchronize()
+                t0 = time.time()
+            M.batch_loss(net, levels, level_of, weights, x, noise)[0].backward()
+        torch.cuda.synchronize()
+        opt.zero_grad(set_to_none=True)
+        return (time.time() - t0) / n
+
+    if args.channels_last == "auto" and dev.type == "cuda":
+        t_first, t_last = time_steps(torch.contiguous_format, 10), time_steps(torch.channels_last, 10)
+        args.channels_last = "yes" if t_last < t_first else "no"
+        print("one step's passes: NCHW %.1f ms, NHWC %.1f ms: using %s" % (
+            1e3 * t_first, 1e3 * t_last, "NHWC" if args.channels_last == "yes" else "NCHW"), flush=True)
+    channels_last = args.channels_last == "yes"
+    net.to(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+
+    state_path = args.state or args.out + ".pt"
 
     def checkpoint():
+        if not bool(finite):
+            sys.exit("training diverged before step %d" % step)
         wall = wall_before + time.time() - start
         write(args.out, net, levels, args, step, wall)
-        torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall}, args.out + ".pt.tmp")
-        os.replace(args.out + ".pt.tmp", args.out + ".pt")
+        torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall,
+                    "sampler": sampler.rng.bit_generator.state}, state_path + ".tmp")
+        os.replace(state_path + ".tmp", state_path)
+
+    def report(now):
+        s = sums.cpu().numpy()
+        rate = " ".join("q%g %.3f/%.2f" % (levels[l].quality, s[l, 1] / s[l, 0],
+                                           10 * math.log10(s[l, 0] / max(s[l, 2], 1e-12)))
+                        for l in range(L) if s[l, 0])
+        print("step %d  %.1f steps/s  lr %g  bpp/PSNR per level: %s" % (
+            step, s[:, 0].sum() / B / (now - last_print), opt.param_groups[0]["lr"], rate), flush=True)
+        sums.zero_()
+
+    dropped = lr_at(step, 0) < args.lr
 
     while step < args.steps and not stop["now"]:
-        if args.minutes and time.time() - start > args.minutes * 60:
+        elapsed = time.time() - start
+        if args.minutes and elapsed > args.minutes * 60:
             break
-        gen.manual_seed(args.seed * 1_000_003 + step)
-        idx = torch.randint(n_crops, (B,), device=dev, generator=gen)
-        off = torch.randint(size - c + 1, (B, 2), device=dev, generator=gen).tolist()
-        flip = torch.rand(B, device=dev, generator=gen).tolist()
-        batch = []
-        for i in range(B):
-            t = crops[idx[i], off[i][0]:off[i][0] + c, off[i][1]:off[i][1] + c]
-            batch.append(t.flip(1) if flip[i] < 0.5 else t)
-        x = torch.stack(batch).permute(0, 3, 1, 2).float() / 255
-        level_of = [(step * B + i) % L for i in range(B)]
+        lr = lr_at(step, elapsed)
+        if lr < args.lr and not dropped:
+            dropped = True
+            if args.snapshot_before_drop:  # the model as it was at the full rate, to compare with the end
+                write(args.snapshot_before_drop, net, levels, args, step, wall_before + elapsed)
+        x = sampler.batch(B)
+        level_of, idx = levels_of(step)
         noise = torch.rand((B, net.m, c // 16, c // 16), device=dev, generator=gen) - 0.5  # total stride 16
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         for g in opt.param_groups:
-            g["lr"] = args.lr if step < drop else args.lr / 10
+            g["lr"] = lr
         opt.zero_grad(set_to_none=True)
         loss, bpp, mse = M.batch_loss(net, levels, level_of, weights, x, noise)
         (loss / B).backward()
         norm = torch.nn.utils.clip_grad_norm_(params, args.clip)
-        if not torch.isfinite(norm):
-            sys.exit("training diverged at step %d" % step)
+        finite &= torch.isfinite(norm)
         opt.step()
         step += 1
-        for i, l in enumerate(level_of):
-            sums[l] += (1, bpp[i].item(), mse[i].item())
+        sums.index_add_(0, idx, torch.stack([torch.ones_like(bpp), bpp, mse], 1).double())
         now = time.time()
         if now - last_print > 30:
-            rate = " ".join("q%g %.3f/%.2f" % (levels[l].quality, sums[l, 1] / sums[l, 0],
-                                               10 * math.log10(sums[l, 0] / max(sums[l, 2], 1e-12)))
-                            for l in range(L) if sums[l, 0])
-            print("step %d  %.1f steps/s  bpp/PSNR per level: %s" % (step, sums[:, 0].sum() / B / (now - last_print),
-                                                                      rate), flush=True)
-            sums[:] = 0
+            report(now)
             last_print = now
         if now - last_ckpt > args.checkpoint_minutes * 60:
             checkpoint()

@@ -109,17 +109,29 @@ def level_weights(levels):
     return [math.sqrt(math.exp(log_mean) / l.lam) for l in levels]
 
 
+_PER_CROP = {}
+
+
+def _per_crop(levels, level_of, weights, device, dtype):
+    """(level index, λ, weight) per crop as tensors on the device, made once per batch layout: a copy to a
+    GPU waits for everything queued before it, and a training step should not wait."""
+    key = (tuple(level_of), tuple(l.lam for l in levels), tuple(weights), str(device), dtype)
+    if key not in _PER_CROP:
+        _PER_CROP[key] = (torch.as_tensor(level_of, device=device),
+                          torch.tensor([levels[i].lam for i in level_of], device=device, dtype=dtype),
+                          torch.tensor([weights[i] for i in level_of], device=device, dtype=dtype))
+    return _PER_CROP[key]
+
+
 def batch_loss(net, levels, level_of, weights, x, noise):
     """Loss of crops x [B,3,H,W] in [0,1], crop i at level levels[level_of[i]] with gradient weight
     weights[level_of[i]], the rate's uniform noise given (as Trainer.sampleStep, one crop at a time there).
 
     Returns (the sum over crops of weight · (bits/pixels + λ·255²·MSE), bpp per crop, mse per crop).
     """
-    idx = torch.as_tensor(level_of, device=x.device)
+    idx, lam, weight = _per_crop(levels, level_of, weights, x.device, x.dtype)
     log_gain = torch.stack([l.log_gain for l in levels])[idx]  # [B, M]
     prior = torch.stack([l.prior for l in levels])[idx]  # [B, M, 9]
-    lam = torch.tensor([levels[i].lam for i in level_of], device=x.device, dtype=x.dtype)
-    weight = torch.tensor([weights[i] for i in level_of], device=x.device, dtype=x.dtype)
     y = net.analysis(x)
     gain = torch.exp(log_gain)[:, :, None, None]
     v = y * gain

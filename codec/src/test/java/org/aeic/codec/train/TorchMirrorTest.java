@@ -42,7 +42,7 @@ class TorchMirrorTest {
         assertTrue(Files.isRegularFile(SCRIPT), SCRIPT + " is missing");
         String python = pythonWithTorch();
         Assumptions.assumeTrue(python != null,
-                "no python3 with PyTorch found (apt-get install python3-torch, or set AEIC_PYTHON): mirror check skipped");
+                "no python3 with PyTorch and Pillow found (apt-get install python3-torch python3-pil, or set AEIC_PYTHON): mirror check skipped");
 
         Random r = new Random(5);
         FactorizedModel net = new FactorizedModel(6, 5);
@@ -149,12 +149,15 @@ class TorchMirrorTest {
     void pytorchTrainerWritesAModelTheJavaTrainerStartsFrom(@TempDir Path dir) throws Exception {
         String python = pythonWithTorch();
         Assumptions.assumeTrue(python != null,
-                "no python3 with PyTorch found (apt-get install python3-torch, or set AEIC_PYTHON): train.py check skipped");
+                "no python3 with PyTorch and Pillow found (apt-get install python3-torch python3-pil, or set AEIC_PYTHON): train.py check skipped");
         FactorizedModel net = new FactorizedModel(6, 5);
         List<RateLevel> levels = new ArrayList<>();
         writeModel(dir.resolve("model.aeicm"), net, levels, new Random(8));
         String report = runPython(python, Path.of("..", "pytorch", "check_train.py"), dir);
         assertTrue(report.contains("trained 5 steps"), report);
+        // whole images of two sizes, packed as JPEG; the lr dropped by time, with the snapshot taken before it
+        assertTrue(report.contains("whole images [(48, 64, 3), (56, 40, 3)]: trained 2 steps, snapshot before the drop at step 0"),
+                report);
 
         ModelFile trained = ModelFiles.parse(Files.readAllBytes(dir.resolve("trained.aeicm")));
         assertEquals(5, trained.getProvenance().getSteps());
@@ -189,7 +192,7 @@ class TorchMirrorTest {
         Files.write(file, b.array());
     }
 
-    /** The first of $AEIC_PYTHON, python3, /usr/bin/python3 that imports torch and numpy; null if none. */
+    /** The first of $AEIC_PYTHON, python3, /usr/bin/python3 that imports torch, numpy and PIL; null if none. */
     static String pythonWithTorch() {
         List<String> candidates = new ArrayList<>();
         if (System.getenv("AEIC_PYTHON") != null) {
@@ -199,7 +202,7 @@ class TorchMirrorTest {
         candidates.add("/usr/bin/python3");
         for (String py : candidates) {
             try {
-                Process p = new ProcessBuilder(py, "-c", "import torch, numpy").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(py, "-c", "import torch, numpy, PIL").redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return py;
