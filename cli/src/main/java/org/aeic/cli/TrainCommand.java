@@ -49,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate; ÷10 for the last 20 %% of steps (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--level-lr", defaultValue = "0", description = "Adam learning rate of the quality levels' gains and priors, ÷10 with --lr (default: --lr); larger lets a new level settle while the transforms only fine-tune.")
+    double levelLr;
+
     @Option(names = "--lr-drop-step", defaultValue = "0", description = "Step from which lr is divided by 10 (default: 80 %% of --steps).")
     long lrDropStep;
 
@@ -94,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             cfg = new TrainConfig(data, out, id, n, m, lambdas, q, steps, batch, crop, lr, clip, seed, t,
-                    (int) Math.max(10, checkpointMinutes * 60), resume, init, lrDropStep, command);
+                    (int) Math.max(10, checkpointMinutes * 60), resume, init, lrDropStep, command, levelLr);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -24,6 +24,11 @@ final class Adam {
     }
 
     void step(List<Param> params, Grads g, double lr) {
+        step(params, g, p -> lr);
+    }
+
+    /** One step with a learning rate per parameter tensor. */
+    void step(List<Param> params, Grads g, java.util.function.ToDoubleFunction<Param> lrOf) {
         t++;
         double c1 = 1 - Math.pow(BETA1, t);
         double c2 = 1 - Math.pow(BETA2, t);
@@ -31,6 +36,7 @@ final class Adam {
             float[] grad = g.of(p);
             float[] mi = m[p.index()];
             float[] vi = v[p.index()];
+            double lr = lrOf.applyAsDouble(p);
             for (int i = 0; i < grad.length; i++) {
                 mi[i] = (float) (BETA1 * mi[i] + (1 - BETA1) * grad[i]);
                 vi[i] = (float) (BETA2 * vi[i] + (1 - BETA2) * grad[i] * grad[i]);

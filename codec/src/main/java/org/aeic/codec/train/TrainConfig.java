@@ -25,11 +25,12 @@ public record TrainConfig(
         boolean resume,
         Path init,
         long lrDropStep,
-        String command) {
+        String command,
+        double levelLr) {
 
     public TrainConfig {
         if (n < 1 || m < 1 || batch < 1 || crop < 16 || crop % 16 != 0 || steps < 1 || threads < 1
-                || !(lr > 0)) {
+                || !(lr > 0) || !(levelLr >= 0) || Double.isInfinite(levelLr)) {
             throw new IllegalArgumentException("invalid training configuration");
         }
         if (lambdas.length < 1 || lambdas.length != qualities.length) {
@@ -44,12 +45,30 @@ public record TrainConfig(
         }
     }
 
+    /** A run whose rate levels learn at the rate of the rest ({@link #levelLr} 0). */
+    public TrainConfig(Path data, Path out, String modelId, int n, int m, double[] lambdas, float[] qualities,
+                       long steps, int batch, int crop, double lr, double clipNorm, long seed, int threads,
+                       int checkpointSeconds, boolean resume, Path init, long lrDropStep, String command) {
+        this(data, out, modelId, n, m, lambdas, qualities, steps, batch, crop, lr, clipNorm, seed, threads,
+                checkpointSeconds, resume, init, lrDropStep, command, 0);
+    }
+
     /** A single-rate run. */
     public TrainConfig(Path data, Path out, String modelId, int n, int m, double lambda, float quality, long steps,
                        int batch, int crop, double lr, double clipNorm, long seed, int threads,
                        int checkpointSeconds, boolean resume, Path init, long lrDropStep, String command) {
         this(data, out, modelId, n, m, new double[] {lambda}, new float[] {quality}, steps, batch, crop, lr,
                 clipNorm, seed, threads, checkpointSeconds, resume, init, lrDropStep, command);
+    }
+
+    /**
+     * Learning rate of the rate levels' gains and priors at step s: {@code levelLr} when set (it lets a new or
+     * moved level find its place while the shared transforms only fine-tune), else the transforms' rate;
+     * divided by 10 from {@link #lrDrop()} like it.
+     */
+    public double levelLearningRate(long s) {
+        double base = levelLr > 0 ? levelLr : lr;
+        return s >= lrDrop() ? base / 10 : base;
     }
 
     /** Step from which the learning rate is divided by 10 (default: 80 % of the steps). */

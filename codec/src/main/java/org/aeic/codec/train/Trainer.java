@@ -55,6 +55,8 @@ public final class Trainer {
     private final List<RateLevel> levels;
     private final List<Param> params;
     private final Adam adam;
+    /** The rate levels' gains and priors, which may learn at their own rate ({@link TrainConfig#levelLr}). */
+    private final java.util.Set<Param> levelParams;
     private final PrintStream log;
     /** "; from ID (TRAINER, N steps)" when fine-tuning a model file, kept across resumes; else "". */
     private final String origin;
@@ -99,6 +101,10 @@ public final class Trainer {
             all.addAll(l.params());
         }
         params = List.copyOf(all);
+        levelParams = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (RateLevel l : levels) {
+            levelParams.addAll(l.params());
+        }
         Grads.index(params);
         adam = new Adam(params);
         if (resuming) {
@@ -317,7 +323,9 @@ public final class Trainer {
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     throw new IOException("training diverged at step " + step + " (loss " + loss + ")");
                 }
-                adam.step(params, total, learningRate(step));
+                double lr = learningRate(step);
+                double levelLr = cfg.levelLearningRate(step);
+                adam.step(params, total, p -> levelParams.contains(p) ? levelLr : lr);
                 step++;
                 progress.update(step, new Stats(loss, bpp, mse));
                 if (System.nanoTime() - lastCheckpoint > cfg.checkpointSeconds() * 1_000_000_000L) {
@@ -392,9 +400,9 @@ public final class Trainer {
                 .setWallSeconds(wallSeconds)
                 .setData(cfg.data().toString())
                 .setCreated(Instant.now().toString())
-                .setNotes(String.format("lambda=%s batch=%d crop=%d lr=%s clip=%s threads=%d",
-                        java.util.Arrays.toString(cfg.lambdas()),
-                        cfg.batch(), cfg.crop(), cfg.lr(), cfg.clipNorm(), cfg.threads()) + origin)
+                .setNotes(String.format("lambda=%s batch=%d crop=%d lr=%s%s clip=%s threads=%d",
+                        java.util.Arrays.toString(cfg.lambdas()), cfg.batch(), cfg.crop(), cfg.lr(),
+                        cfg.levelLr() > 0 ? " level-lr=" + cfg.levelLr() : "", cfg.clipNorm(), cfg.threads()) + origin)
                 .build();
         List<ModelFiles.LevelSpec> specs = levels.stream().map(ModelFiles.LevelSpec::of).toList();
         String desc = "factorized prior, N=" + net.n + " M=" + net.m + ", " + levels.size() + " quality level(s), "

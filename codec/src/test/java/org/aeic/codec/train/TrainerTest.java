@@ -192,6 +192,34 @@ class TrainerTest {
     }
 
     @Test
+    void levelsLearnAtTheirOwnRateWhenAsked(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.aeicm");
+        new Trainer(multi(base, 1, 1, false, null), quiet()).run(new TrainingData(data, 32));
+        float[] gainBefore = new Trainer(multi(dir.resolve("x.aeicm"), 1, 1, false, base), quiet())
+                .levels().get(1).logGain.data.clone();
+        Trainer same = new Trainer(multi(dir.resolve("a.aeicm"), 1, 1, false, base), quiet());
+        same.run(new TrainingData(data, 32));
+        Trainer faster = new Trainer(new TrainConfig(data, dir.resolve("b.aeicm"), "v", 4, 4, LAMBDAS, QUALITIES, 1, 3,
+                32, 1e-2, 1.0, 7, 1, 3600, false, base, 6, "test", 1e-1), quiet());
+        faster.run(new TrainingData(data, 32));
+        // the first Adam step moves every value by about ±lr: the transforms alike, the levels 10x as far
+        assertArrayEquals(weights(same.model()), weights(faster.model()));
+        float[] a = same.levels().get(1).logGain.data;
+        float[] b = faster.levels().get(1).logGain.data;
+        for (int c = 0; c < a.length; c++) {
+            double da = a[c] - gainBefore[c];
+            double db = b[c] - gainBefore[c];
+            assertTrue(Math.abs(da) > 1e-3, "level gain " + c + " did not move");
+            assertEquals(10 * da, db, 1e-3 * Math.abs(db), "channel " + c);
+        }
+        assertTrue(ModelFiles.parse(Files.readAllBytes(dir.resolve("b.aeicm"))).getProvenance().getNotes()
+                .contains("lr=0.01 level-lr=0.1 "));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TrainConfig(data,
+                dir.resolve("c.aeicm"), "v", 4, 4, LAMBDAS, QUALITIES, 1, 3, 32, 1e-2, 1.0, 7, 1, 3600, false, base, 6,
+                "test", -1));
+    }
+
+    @Test
     void aFineTunedModelNamesWhatItStartedFromAndKeepsItWhenResumed(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("base.aeicm");
         new Trainer(config(base, 2, 1, false), quiet()).run(new TrainingData(data, 32));
