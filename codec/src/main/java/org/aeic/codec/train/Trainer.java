@@ -58,7 +58,10 @@ public final class Trainer {
     /** The rate levels' gains and priors, which may learn at their own rate ({@link TrainConfig#levelLr}). */
     private final java.util.Set<Param> levelParams;
     private final PrintStream log;
-    /** "; from ID (TRAINER, N steps)" when fine-tuning a model file, kept across resumes; else "". */
+    /**
+     * "; from ID (TRAINER, N steps)" when fine-tuning a model file, followed by that file's own origin (so the
+     * chain of fine-tunes is kept), and kept across resumes; else "".
+     */
     private final String origin;
     private long step;
     private double wallBefore;
@@ -76,8 +79,9 @@ public final class Trainer {
             from = ModelFiles.parse(Files.readAllBytes(cfg.init()));
         }
         origin = resuming ? originIn(from.getProvenance().getNotes())
-                : from == null ? "" : String.format("; from %s (%s, %d steps)", from.getId(),
-                        from.getProvenance().getTrainer(), from.getProvenance().getSteps());
+                : from == null ? "" : String.format("; from %s (%s, %d steps)%s", from.getId(),
+                        from.getProvenance().getTrainer(), from.getProvenance().getSteps(),
+                        originIn(from.getProvenance().getNotes()));
         if (from != null) {
             FactorizedModel stored = ModelFiles.restore(from);
             boolean grow = !resuming && (cfg.n() > stored.n || cfg.m() > stored.m);

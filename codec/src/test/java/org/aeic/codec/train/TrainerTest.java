@@ -232,6 +232,11 @@ class TrainerTest {
         new Trainer(multi(out, 2, 1, true, base), quiet()).run(new TrainingData(data, 32));
         var resumed = ModelFiles.parse(Files.readAllBytes(out));
         assertTrue(resumed.getDescription().endsWith("2 steps" + origin), resumed.getDescription());
+        // fine-tuned again: the chain is kept
+        Path again = dir.resolve("again.aeicm");
+        new Trainer(multi(again, 1, 1, false, out), quiet()).run(new TrainingData(data, 32));
+        String chain = "; from v (aeic train (Java, " + org.aeic.codec.tensor.Gemm.kernelName() + " GEMM), 2 steps)" + origin;
+        assertTrue(ModelFiles.parse(Files.readAllBytes(again)).getDescription().endsWith("1 steps" + chain));
         // a model trained from scratch names no origin
         assertEquals("", Trainer.originIn(ModelFiles.parse(Files.readAllBytes(base)).getProvenance().getNotes()));
     }
