@@ -2,6 +2,7 @@ package org.aeic.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -625,6 +626,22 @@ class MainTest {
         assertFailure(run("compress", png, "-o", dir.resolve("x.aeic"), "--model", dir.resolve("none.aeicm")),
                 "none.aeicm");
         assertFiles(dir, "in.png", "junk.aeicm");
+    }
+
+    @Test
+    void modelOptionTakesTheIdOfABundledModel() throws Exception {
+        Path png = rgbPng("in.png", 17, 9);
+        String other = ModelRegistry.bundled().list().get(1).id();
+        assertNotEquals(ModelRegistry.bundled().defaultId(), other);
+        Path aeic = dir.resolve("x.aeic");
+        assertOk(run("compress", png, "-o", aeic, "--model", other));
+        Result info = run("info", aeic, "--json");
+        assertTrue(info.out.contains("\"" + other + "\""), info::toString);
+        assertOk(run("decompress", aeic, "-o", dir.resolve("x.png")));
+        // neither a file nor a bundled id: the one-line error names it
+        assertFailure(run("compress", png, "-o", dir.resolve("y.aeic"), "--model", "aeic-no-such-model"),
+                "aeic-no-such-model");
+        assertFiles(dir, "in.png", "x.aeic", "x.png");
     }
 
     @Test
