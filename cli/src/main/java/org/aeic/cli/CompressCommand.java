@@ -37,7 +37,7 @@ final class CompressCommand implements Callable<Integer> {
     Path out;
 
     static final class Rate {
-        @Option(names = {"-q", "--quality"}, description = "Quality 1 (smallest) to 8, fractional with a variable-rate model (default: 6).")
+        @Option(names = {"-q", "--quality"}, description = "Quality 1 (smallest) to 8, fractional with a variable-rate model (default: 4).")
         Double quality;
 
         @Option(names = "--bpp", description = "Pick the highest quality whose file stays within this many bits per pixel (fractional with a variable-rate model).")

@@ -17,7 +17,7 @@ import org.aeic.codec.ModelRegistry;
  * default type) and {@link #setCompressionQuality(float) compression quality} {@code q} in [0, 1] maps linearly onto
  * the AEIC quality scale 1..8:
  * <pre>
- *     AEIC quality = 1 + 7 q        q = 0 → 1 (smallest file), q = 5/7 ≈ 0.71 → 6 (the default), q = 1 → 8
+ *     AEIC quality = 1 + 7 q        q = 0 → 1 (smallest file), q = 3/7 ≈ 0.43 → 4 (the default), q = 1 → 8
  * </pre>
  * and the encoder codes at that quality: a variable-rate model (such as the bundled default) interpolates between
  * its levels, any other model uses the level nearest to it ({@link #getCompressionQualityValues()} gives the
