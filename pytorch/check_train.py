@@ -1,8 +1,8 @@
 """Runs train.py for a few steps on made-up crops (run by codec's TorchMirrorTest).
 
 usage: python3 check_train.py DIR
-Starts from DIR/model.aeicm, trains 3 steps, resumes to step 5, and leaves DIR/trained.aeicm for the
-Java side to read back. Then packs two whole images of different sizes as JPEG (pack_crops.py --whole --jpeg)
+Starts from DIR/model.aeicm, trains 3 steps, resumes to step 5 (which must equal 5 steps in one go), and
+leaves DIR/trained.aeicm for the Java side to read back. Then packs two whole images of different sizes as JPEG (pack_crops.py --whole --jpeg)
 and trains 2 steps on them with the lr dropped by time, which must write the snapshot taken before the drop.
 """
 import os
@@ -23,10 +23,14 @@ def main(d):
     lambdas = ",".join(str(lam) for _, lam in modelfile.read(os.path.join(d, "model.aeicm"))["levels"])
     common = ["--crops", os.path.join(d, "crops.npz"), "--init", os.path.join(d, "model.aeicm"),
               "--out", os.path.join(d, "trained.aeicm"), "--lambda", lambdas, "--batch", "2", "--crop", "32",
-              "--lr", "1e-3", "--device", "cpu"]
+              "--lr", "1e-3", "--lr-drop-step", "1000", "--device", "cpu"]
     train.main(common + ["--steps", "3"])
     train.main(common + ["--steps", "5", "--resume"])
     print("trained %d steps" % modelfile.read(os.path.join(d, "trained.aeicm"))["steps"])
+    straight = [a if a != os.path.join(d, "trained.aeicm") else os.path.join(d, "straight.aeicm") for a in common]
+    train.main(straight + ["--steps", "5"])
+    resumed, direct = (modelfile.read(os.path.join(d, f))["tensors"] for f in ("trained.aeicm", "straight.aeicm"))
+    print("resumed run equals the uninterrupted one: %s" % all(resumed[k] == direct[k] for k in direct))
 
     from PIL import Image
     import pack_crops

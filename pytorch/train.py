@@ -167,7 +167,6 @@ def main(argv):
         source, net.n, net.m, len(levels), len(sampler.images), sum(i.numel() for i in sampler.images) / 3e6, dev,
         args.batch, args.crop, step), flush=True)
     gen = torch.Generator(device=dev)
-    gen.manual_seed(args.seed * 1_000_003 + step)
     start = last_ckpt = last_print = time.time()
     L, B, c = len(levels), args.batch, args.crop
     sums = torch.zeros((L, 3), device=dev, dtype=torch.float64)
@@ -212,7 +211,7 @@ def main(argv):
 
     def checkpoint():
         if not bool(finite):
-            sys.exit("training diverged before step %d" % step)
+            sys.exit("training diverged before step %d (the last checkpoint is kept)" % step)
         wall = wall_before + time.time() - start
         write(args.out, net, levels, args, step, wall)
         torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall,
@@ -220,6 +219,8 @@ def main(argv):
         os.replace(state_path + ".tmp", state_path)
 
     def report(now):
+        if not bool(finite):  # checked here and at checkpoints only: a check per step would wait for the GPU
+            sys.exit("training diverged before step %d (the last checkpoint is kept)" % step)
         s = sums.cpu().numpy()
         rate = " ".join("q%g %.3f/%.2f" % (levels[l].quality, s[l, 1] / s[l, 0],
                                            10 * math.log10(s[l, 0] / max(s[l, 2], 1e-12)))
@@ -239,6 +240,7 @@ def main(argv):
             dropped = True
             if args.snapshot_before_drop:  # the model as it was at the full rate, to compare with the end
                 write(args.snapshot_before_drop, net, levels, args, step, wall_before + elapsed)
+        gen.manual_seed(args.seed * 1_000_003 + step)  # the noise of a step is a function of (seed, step)
         x = sampler.batch(B)
         level_of, idx = levels_of(step)
         noise = torch.rand((B, net.m, c // 16, c // 16), device=dev, generator=gen) - 0.5  # total stride 16

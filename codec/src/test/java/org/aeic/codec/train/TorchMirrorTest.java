@@ -155,6 +155,7 @@ class TorchMirrorTest {
         writeModel(dir.resolve("model.aeicm"), net, levels, new Random(8));
         String report = runPython(python, Path.of("..", "pytorch", "check_train.py"), dir);
         assertTrue(report.contains("trained 5 steps"), report);
+        assertTrue(report.contains("resumed run equals the uninterrupted one: True"), report);
         // whole images of two sizes, packed as JPEG; the lr dropped by time, with the snapshot taken before it
         assertTrue(report.contains("whole images [(48, 64, 3), (56, 40, 3)]: trained 2 steps, snapshot before the drop at step 0"),
                 report);
