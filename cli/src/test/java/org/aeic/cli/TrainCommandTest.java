@@ -134,6 +134,7 @@ class TrainCommandTest {
         assertFailure(train(out, "--lambda", "0.01,0.02", "--quality", "3"), "one quality per λ");
         assertFailure(train(out, "--lambda", "0.02,0.01"), "increase");
         assertFailure(train(out, "--lambda", "0.01,0.02", "--quality", "5,5"), "increase");
+        assertFailure(train(out, "--lambda", "0.01,0.02", "--level-lr", "-1"), "levels' learning rate must be positive");
         assertFailure(run("train", "--data", dir.resolve("none"), "-o", out), "training data folder not found");
         assertFalse(Files.exists(out));
         assertFalse(Files.exists(dir.resolve("bad.aeicm.ckpt")));

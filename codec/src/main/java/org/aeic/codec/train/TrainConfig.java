@@ -30,8 +30,12 @@ public record TrainConfig(
 
     public TrainConfig {
         if (n < 1 || m < 1 || batch < 1 || crop < 16 || crop % 16 != 0 || steps < 1 || threads < 1
-                || !(lr > 0) || !(levelLr >= 0) || Double.isInfinite(levelLr)) {
+                || !(lr > 0)) {
             throw new IllegalArgumentException("invalid training configuration");
+        }
+        if (!(levelLr >= 0) || Double.isInfinite(levelLr)) {
+            throw new IllegalArgumentException("the levels' learning rate must be positive (or 0: the same as lr), got "
+                    + levelLr);
         }
         if (lambdas.length < 1 || lambdas.length != qualities.length) {
             throw new IllegalArgumentException("give one quality per λ (" + lambdas.length + " λ, "
