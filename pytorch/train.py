@@ -171,14 +171,11 @@ def main(argv):
     L, B, c = len(levels), args.batch, args.crop
     sums = torch.zeros((L, 3), device=dev, dtype=torch.float64)
     finite = torch.ones((), device=dev, dtype=torch.bool)
-    phases = {}  # the batch's levels repeat with (step·B) mod L: their index tensors are made once
 
     def levels_of(s):
-        key = (s * B) % L
-        if key not in phases:
-            level_of = [(s * B + i) % L for i in range(B)]
-            phases[key] = (level_of, torch.as_tensor(level_of, device=dev))
-        return phases[key]
+        """The level of each crop of step s, and those indices on the device (made once per layout)."""
+        level_of = [(s * B + i) % L for i in range(B)]
+        return level_of, M.per_crop(levels, level_of, weights, dev, torch.float32)[0]
 
     def lr_at(s, elapsed):
         late = (args.lr_drop_minutes and elapsed > args.lr_drop_minutes * 60) or s >= drop

@@ -112,7 +112,7 @@ def level_weights(levels):
 _PER_CROP = {}
 
 
-def _per_crop(levels, level_of, weights, device, dtype):
+def per_crop(levels, level_of, weights, device, dtype):
     """(level index, λ, weight) per crop as tensors on the device, made once per batch layout: a copy to a
     GPU waits for everything queued before it, and a training step should not wait."""
     key = (tuple(level_of), tuple(l.lam for l in levels), tuple(weights), str(device), dtype)
@@ -129,7 +129,7 @@ def batch_loss(net, levels, level_of, weights, x, noise):
 
     Returns (the sum over crops of weight · (bits/pixels + λ·255²·MSE), bpp per crop, mse per crop).
     """
-    idx, lam, weight = _per_crop(levels, level_of, weights, x.device, x.dtype)
+    idx, lam, weight = per_crop(levels, level_of, weights, x.device, x.dtype)
     log_gain = torch.stack([l.log_gain for l in levels])[idx]  # [B, M]
     prior = torch.stack([l.prior for l in levels])[idx]  # [B, M, 9]
     y = net.analysis(x)

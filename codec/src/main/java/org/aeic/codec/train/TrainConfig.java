@@ -71,7 +71,15 @@ public record TrainConfig(
      * divided by 10 from {@link #lrDrop()} like it.
      */
     public double levelLearningRate(long s) {
-        double base = levelLr > 0 ? levelLr : lr;
+        return scheduled(levelLr > 0 ? levelLr : lr, s);
+    }
+
+    /** Learning rate of the transforms at step s: {@code lr}, divided by 10 from {@link #lrDrop()}. */
+    public double learningRate(long s) {
+        return scheduled(lr, s);
+    }
+
+    private double scheduled(double base, long s) {
         return s >= lrDrop() ? base / 10 : base;
     }
 

@@ -327,7 +327,7 @@ public final class Trainer {
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     throw new IOException("training diverged at step " + step + " (loss " + loss + ")");
                 }
-                double lr = learningRate(step);
+                double lr = cfg.learningRate(step);
                 double levelLr = cfg.levelLearningRate(step);
                 adam.step(params, total, p -> levelParams.contains(p) ? levelLr : lr);
                 step++;
@@ -389,10 +389,6 @@ public final class Trainer {
     static String originIn(String notes) {
         int at = notes.indexOf("; from ");
         return at < 0 ? "" : notes.substring(at);
-    }
-
-    double learningRate(long s) {
-        return s >= cfg.lrDrop() ? cfg.lr() / 10 : cfg.lr();
     }
 
     private void checkpoint(double wallSeconds) throws IOException {
