@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Runs one job per file of a directory, in parallel, with a progress bar; failures are listed, not fatal. */
@@ -33,8 +34,13 @@ final class Batch {
     /**
      * @return the number of failed files
      */
-    static int run(List<Path> inputs, Path inRoot, Path outRoot, String ext, int threads, Job job, PrintWriter err)
-            throws InterruptedException {
+    static int run(List<Path> inputs, Path inRoot, Path outRoot, String ext, int threads, Job job, Progress progress,
+                   PrintWriter err) throws InterruptedException, IOException {
+        int stale = removeStaleTemporaries(outRoot, ext);
+        if (stale > 0) {
+            err.println("aeic: note: removed " + stale + " temporary file" + (stale == 1 ? "" : "s")
+                    + " left in " + Text.printable(outRoot.toString()) + " by an interrupted run");
+        }
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -57,30 +63,46 @@ final class Batch {
                     failed.incrementAndGet();
                     errors.add(in + ": " + Main.message(e));
                 }
-                bar(err, done.incrementAndGet(), inputs.size(), failed.get());
+                synchronized (progress) { // bars in order
+                    int f = failed.get();
+                    progress.bar(done.incrementAndGet(), inputs.size(), "files", f > 0 ? f + " failed" : null);
+                }
             })).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdown();
         }
-        err.println();
+        progress.end(true);
         for (String e : errors) {
-            err.println("aeic: " + e);
+            err.println("aeic: " + Text.printable(e));
         }
         err.flush();
         return failed.get();
     }
 
-    private static Path output(Path in, Path inRoot, Path outRoot, String ext) {
-        return Outputs.withExtension(outRoot.resolve(inRoot.relativize(in)), ext);
+    /**
+     * Deletes the hidden temporary files that an earlier run killed mid-write left under {@code outRoot}: exactly
+     * {@code .NAME.EXT.HEX.tmp} (as {@code AtomicFiles} names them) for this batch's output extension. Another run
+     * writing into the same folder at the same time would lose its file in progress: one run per output folder.
+     */
+    static int removeStaleTemporaries(Path outRoot, String ext) throws IOException {
+        if (!Files.isDirectory(outRoot)) {
+            return 0;
+        }
+        Pattern temp = Pattern.compile("\\..+" + Pattern.quote(ext) + "\\.[0-9a-f]{1,16}\\.tmp");
+        List<Path> found;
+        try (Stream<Path> s = Files.walk(outRoot)) {
+            found = s.filter(p -> temp.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
+                    .toList();
+        }
+        for (Path p : found) {
+            Files.deleteIfExists(p);
+        }
+        return found.size();
     }
 
-    private static synchronized void bar(PrintWriter err, int done, int total, int failed) {
-        int width = 30;
-        int filled = width * done / Math.max(1, total);
-        err.print("\r[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + total + " files"
-                + (failed > 0 ? ", " + failed + " failed" : ""));
-        err.flush();
+    private static Path output(Path in, Path inRoot, Path outRoot, String ext) {
+        return Outputs.withExtension(outRoot.resolve(inRoot.relativize(in)), ext);
     }
 }

@@ -1,11 +1,17 @@
 package org.aeic.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.ModelInfo;
 import org.aeic.codec.ModelRegistry;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Options every coding command takes. */
+/** Options every coding command takes, and what the commands derive from them. */
 final class CommonOptions {
     @Option(names = {"-f", "--force"}, description = "Overwrite existing output files.")
     boolean force;
@@ -17,13 +23,29 @@ final class CommonOptions {
             description = "A model file to use besides the bundled ones, or the id of a bundled one (`aeic models` lists them); either becomes the default.")
     Path model;
 
+    @Option(names = "--quiet", description = "No progress and no result line; only errors and warnings.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also say on stderr what is being done (model, qualities tried, times).")
+    boolean verbose;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     int threads() {
         return threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
     }
 
-    ModelRegistry registry() throws AeicException {
+    ModelRegistry registry() throws AeicException, CliException {
         ModelRegistry r = ModelRegistry.bundled();
-        return model == null || bundledId(r) != null ? r : r.with(model);
+        if (model == null || bundledId(r) != null) {
+            return r;
+        }
+        if (!Files.exists(model)) {
+            throw new CliException("--model " + model + ": no such model file, nor a bundled model id (bundled: "
+                    + String.join(", ", r.ids()) + ")");
+        }
+        return r.with(model);
     }
 
     String modelId(ModelRegistry r) {
@@ -31,12 +53,59 @@ final class CommonOptions {
         return id != null ? id : r.defaultId();
     }
 
+    /** The description of the model the command codes with. */
+    ModelInfo modelInfo(ModelRegistry r) throws CliException {
+        String id = modelId(r);
+        return r.list().stream().filter(m -> m.id().equals(id)).findFirst()
+                .orElseThrow(() -> new CliException("no model available: this build bundles none and none was given"));
+    }
+
     /** --model names a bundled model (and no file of that name exists): its id; else null. */
     private String bundledId(ModelRegistry r) {
-        if (model == null || java.nio.file.Files.exists(model)) {
+        if (model == null || Files.exists(model)) {
             return null;
         }
         String name = model.toString();
         return r.list().stream().anyMatch(m -> m.id().equals(name)) ? name : null;
+    }
+
+    /** Standard input and output of this run. */
+    Stdio stdio() {
+        return ((Main) mixee.root().userObject()).stdio();
+    }
+
+    /** The status line for long work (see {@link Progress#of}); refuses --quiet with --verbose. */
+    Progress progress(boolean batch) {
+        if (quiet && verbose) {
+            throw new ParameterException(mixee.commandLine(), "--quiet and --verbose exclude each other");
+        }
+        return Progress.of(err(), stdio().terminal(), quiet, batch);
+    }
+
+    /** A line on stderr with --verbose. */
+    void verbose(String line) {
+        if (verbose) {
+            err().println("aeic: " + Text.printable(line));
+            err().flush();
+        }
+    }
+
+    /** A warning on stderr (even with --quiet: it says the output is not what was asked for). */
+    void warn(String line) {
+        err().println("aeic: warning: " + Text.printable(line));
+        err().flush();
+    }
+
+    /** The result line on stdout, unless --quiet. */
+    void result(String line) {
+        if (!quiet) {
+            PrintWriter out = mixee.commandLine().getOut();
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private PrintWriter err() {
+        return mixee.commandLine().getErr();
     }
 }

@@ -3,8 +3,10 @@ package org.aeic.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.aeic.codec.AeicDecoder;
+import org.aeic.codec.AeicException;
 import org.aeic.codec.DecodeOptions;
 import org.aeic.codec.DecodedImage;
 import org.aeic.codec.ModelRegistry;
@@ -12,20 +14,26 @@ import org.aeic.codec.image.ImageSaver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code aeic decompress}: .aeic (or a folder of them) to PNG, or the format OUT's extension names. */
+/** {@code aeic decompress}: .aeic (or a folder of them, or standard input) to PNG, or the format asked for. */
 @Command(name = "decompress", mixinStandardHelpOptions = true,
-        description = "Decompress a .aeic file, or every .aeic in a folder (PNG unless OUT says otherwise).")
+        description = "Decompress a .aeic file, or every .aeic in a folder (PNG unless --format or OUT says otherwise).")
 final class DecompressCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN", description = ".aeic file or folder.")
+    @Parameters(index = "0", paramLabel = "IN", description = ".aeic file or folder; - reads standard input.")
     Path in;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
-            description = "Output image (png, jpg, bmp, tif by extension; default IN with .png), or a folder.")
+            description = "Output image (png, jpg, bmp, tif by extension; default IN with .png; standard output when "
+                    + "IN is -), or a folder; - writes standard output.")
     Path out;
+
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "Output format: png, jpg, bmp or tif (default: from OUT's extension, else png).")
+    String format;
 
     @Option(names = "--max-pixels", description = "Refuse streams declaring more pixels (default: ${DEFAULT-VALUE}).",
             defaultValue = "400000000")
@@ -40,12 +48,17 @@ final class DecompressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxPixels < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--max-pixels must be positive, got " + maxPixels);
+            throw new ParameterException(spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
         }
+        String asked = format == null ? null : usage(() -> ImageSaver.normalize(format));
+        boolean batch = !Stdio.isDash(in) && Files.isDirectory(in);
+        Progress progress = common.progress(batch);
         ModelRegistry registry = common.registry();
         DecodeOptions opts = DecodeOptions.defaults().withThreads(common.threads()).withMaxPixels(maxPixels);
-        if (Files.isDirectory(in)) {
+        if (batch) {
+            if (Stdio.isDash(out)) {
+                throw new ParameterException(spec.commandLine(), "-o - (standard output) takes one image, not a folder");
+            }
             Path root = out == null ? in : out;
             if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
                 throw new CliException("output must be a folder when IN is a folder: " + out);
@@ -55,28 +68,65 @@ final class DecompressCommand implements Callable<Integer> {
                 throw new CliException("no .aeic files in " + in);
             }
             AeicDecoder one = new AeicDecoder(opts.withThreads(1), registry);
-            int failed = Batch.run(files, in, root, ".png", common.threads(), (i, o) -> decompress(one, i, o),
-                    spec.commandLine().getErr());
-            spec.commandLine().getOut().printf("decompressed %d of %d files%n", files.size() - failed, files.size());
+            String ext = "." + (format == null ? "png" : format.toLowerCase(Locale.ROOT));
+            int failed = Batch.run(files, in, root, ext, common.threads(), (i, o) -> {
+                if (!common.force && Files.exists(o)) {
+                    throw new CliException("output exists (use --force to overwrite): " + o);
+                }
+                ImageSaver.write(one.decode(i).toBufferedImage(), o, asked);
+            }, progress, spec.commandLine().getErr());
+            common.result(String.format("decompressed %d of %d files", files.size() - failed, files.size()));
             return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
-        Path target = out == null ? Outputs.withExtension(in, ".png") : out;
-        ImageSaver.formatForPath(target); // unknown extension: fail before decoding
-        if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-            throw new CliException("output would overwrite the input: " + target);
+        boolean toStdout = out == null ? Stdio.isDash(in) : Stdio.isDash(out);
+        if (toStdout && common.stdio().terminal()) {
+            throw new ParameterException(spec.commandLine(),
+                    "not writing a binary image to the terminal: redirect standard output, or give -o FILE");
         }
-        Outputs.checkWritable(target, common.force);
-        DecodedImage img = decompress(new AeicDecoder(opts, registry), in, target);
-        spec.commandLine().getOut().printf("%s: %dx%d%n", target, img.image().width, img.image().height);
+        Path target = toStdout ? null : out == null ? Outputs.withExtension(in, ".png") : out;
+        // an unknown extension is a usage error, found before decoding
+        String fmt = asked != null ? asked : target != null ? usage(() -> ImageSaver.formatForPath(target)) : "png";
+        if (target != null) {
+            if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+                throw new CliException("output would overwrite the input: " + target);
+            }
+            Outputs.checkWritable(target, common.force);
+        }
+        progress.status("reading " + (Stdio.isDash(in) ? "standard input" : in));
+        byte[] stream = Stdio.isDash(in) ? common.stdio().readAll() : Files.readAllBytes(in);
+        DecodedImage img = new AeicDecoder(opts, registry).decode(stream, null, (done, total) -> {
+            progress.bar(done, total, "tiles", "decoding");
+            return true;
+        });
+        common.verbose("model " + img.info().modelId() + ", quality " + CompressCommand.fmt(img.info().quality()));
+        progress.status("writing " + (target == null ? "standard output" : target));
+        if (target == null) {
+            ImageSaver.write(img.toBufferedImage(), common.stdio().out(), fmt);
+        } else {
+            ImageSaver.write(img.toBufferedImage(), target, fmt);
+        }
+        progress.end(false);
+        String line = String.format("%s: %dx%d", target == null ? "<stdout>" : target, img.image().width,
+                img.image().height);
+        if (target == null) {
+            common.verbose(line);
+        } else {
+            common.result(line);
+        }
         return Main.EXIT_OK;
     }
 
-    private DecodedImage decompress(AeicDecoder dec, Path src, Path dst) throws Exception {
-        if (!common.force && Files.exists(dst)) {
-            throw new CliException("output exists (use --force to overwrite): " + dst);
+    @FunctionalInterface
+    private interface FormatLookup {
+        String get() throws AeicException;
+    }
+
+    /** A format name the codec does not write is a usage error (exit 2), with the codec's list of formats. */
+    private String usage(FormatLookup lookup) {
+        try {
+            return lookup.get();
+        } catch (AeicException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        DecodedImage img = dec.decode(src);
-        ImageSaver.write(img.toBufferedImage(), dst, ImageSaver.formatForPath(dst));
-        return img;
     }
 }

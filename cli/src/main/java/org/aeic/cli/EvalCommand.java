@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.aeic.codec.AeicDecoder;
 import org.aeic.codec.AeicEncoder;
 import org.aeic.codec.AeicException;
@@ -30,7 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,7 +49,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Folder of images (searched recursively).")
     Path images;
 
-    @Option(names = {"-q", "--quality"}, split = ",", paramLabel = "LIST",
+    @Option(names = {"-q", "--quality"}, split = ",", paramLabel = "LIST", converter = Quality.Converter.class,
             description = "Comma-separated qualities (default: every quality of the model).")
     List<Double> qualities;
 
@@ -91,8 +93,8 @@ final class EvalCommand implements Callable<Integer> {
         List<Path> files = imageFiles();
         ModelRegistry registry = common.registry();
         String modelId = common.modelId(registry);
-        ModelInfo model = registry.list().stream().filter(m -> m.id().equals(modelId)).findFirst()
-                .orElseThrow(() -> new CliException("no model available: this build bundles none and none was given"));
+        ModelInfo model = common.modelInfo(registry);
+        Progress progress = common.progress(true);
         List<Float> levels = levels(model);
         for (Path p : new Path[] {out, plot, perImage}) {
             if (p != null) {
@@ -154,16 +156,17 @@ final class EvalCommand implements Callable<Integer> {
                 double ms = msOk ? Metrics.msSsim(img.rgb, rec.rgb, img.width, img.height) : Double.NaN;
                 rows.add(new Row(rel, d.info().quality(), bytes.length, bpp, psnr, ms, (t1 - t0) / 1e9,
                         (t2 - t1) / 1e9));
-                progress(err, ++done, total);
+                progress.bar(++done, total, "codings", null);
             }
         }
-        err.println();
+        progress.end(true);
         if (tooSmall > 0) {
             err.printf("aeic: note: %d of %d images have a side of %d px or less, too small for 5-scale MS-SSIM; "
                     + "ms-ssim-rgb is left empty%n", tooSmall, files.size(), MsSsim.MIN_SIDE_EXCLUSIVE);
         }
         err.flush();
 
+        warnIfOtherImageCount(anchors, files.size());
         List<Point> points = means(rows, levels);
         String curveName = name != null ? name : "AEIC " + modelId;
         RdCurve ours = new RdCurve(curveName, description(model, points, files.size(), threads),
@@ -218,22 +221,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         TreeSet<Float> chosen = new TreeSet<>();
         for (double q : qualities) {
-            if (!(q >= 1 && q <= 8)) {
-                throw new ParameterException(spec.commandLine(), "quality must be between 1 and 8, got " + q);
-            }
-            float lo = model.qualities().get(0);
-            float hi = model.qualities().get(model.qualities().size() - 1);
-            if (model.fractionalQualities() && q > lo && q < hi) { // coded as asked (CodecModel.level)
-                chosen.add((float) q);
-                continue;
-            }
-            float best = model.qualities().get(0);
-            for (float l : model.qualities()) { // nearest, ties to the lower one (CodecModel.level)
-                if (Math.abs(l - q) < Math.abs(best - q)) {
-                    best = l;
-                }
-            }
-            chosen.add(best);
+            chosen.add(Quality.coded(model, q));
         }
         return new ArrayList<>(chosen);
     }
@@ -262,13 +250,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private String description(ModelInfo model, List<Point> points, int count, int threads) {
-        String v = Main.class.getPackage().getImplementationVersion();
         return String.format(Locale.ROOT, "AEIC %s, model %s (sha256 %s), %s. Settings (quality) in increasing-bpp "
                         + "order: %s. %s, %d images, metrics on 8-bit RGB (PSNR-RGB; MS-SSIM-RGB as "
                         + "shared/tools/imgmetrics.py), mean of per-image values; bpp of the whole .aeic file. Times: "
                         + "wall seconds per image around AeicEncoder.encode / AeicDecoder.decode in a warm JVM (one "
                         + "untimed warm-up), %d threads, %d cores, Java %s, measured on %s.",
-                v == null ? "dev" : v, model.id(), model.sha256().substring(0, Math.min(16, model.sha256().length())),
+                org.aeic.codec.AeicVersion.VERSION, model.id(), model.sha256().substring(0, Math.min(16, model.sha256().length())),
                 model.description() == null || model.description().isBlank() ? "no description" : model.description(),
                 levelList(points.stream().map(Point::quality).toList()), images, count, threads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), LocalDate.now());
@@ -330,12 +317,25 @@ final class EvalCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.2f %%", v);
     }
 
-    private static void progress(PrintWriter err, int done, int total) {
-        int width = 30;
-        int filled = width * done / Math.max(1, total);
-        err.print("\r[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + done + "/" + total + " codings");
-        err.flush();
+    /**
+     * BD-rates mean most when both curves cover the same images: say so when the anchors' descriptions name another
+     * image count ("Kodak, 24 images") than this run's.
+     */
+    private void warnIfOtherImageCount(List<RdCurve> anchors, int count) {
+        TreeSet<Integer> counts = new TreeSet<>();
+        for (RdCurve a : anchors) {
+            Matcher m = IMAGE_COUNT.matcher(a.description());
+            if (m.find() && Integer.parseInt(m.group(1)) != count) {
+                counts.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        if (!counts.isEmpty()) {
+            common.warn("BD-rates compare these " + count + " image" + (count == 1 ? "" : "s") + " with anchors "
+                    + "measured on " + counts.stream().map(String::valueOf).collect(Collectors.joining(" or ")) + " images; run on the same images for a fair comparison");
+        }
     }
+
+    private static final Pattern IMAGE_COUNT = Pattern.compile("\\b(\\d+) images\\b");
 
     static String csv(List<Row> rows) {
         StringBuilder sb = new StringBuilder("image,quality,bytes,bpp,psnr,ms_ssim,enc_s,dec_s\n");

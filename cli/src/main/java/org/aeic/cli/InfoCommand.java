@@ -11,6 +11,7 @@ import org.aeic.codec.DecodeOptions;
 import org.aeic.codec.StreamInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code aeic info}: the header of a .aeic file, without decoding it. */
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Show the header of a .aeic file.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN")
+    @Parameters(index = "0", paramLabel = "IN", description = ".aeic file; - reads standard input.")
     Path in;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -27,13 +28,24 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     @Override
     public Integer call() throws Exception {
         StreamInfo i;
-        try (InputStream s = Files.newInputStream(in)) {
-            i = AeicDecoder.info(s, DecodeOptions.defaults().withMaxPixels(Long.MAX_VALUE >> 2));
+        long size;
+        DecodeOptions any = DecodeOptions.defaults().withMaxPixels(Long.MAX_VALUE >> 2);
+        if (Stdio.isDash(in)) {
+            byte[] b = main.stdio().readAll();
+            i = AeicDecoder.info(b, any);
+            size = b.length;
+        } else {
+            try (InputStream s = Files.newInputStream(in)) {
+                i = AeicDecoder.info(s, any);
+            }
+            size = Files.size(in);
         }
-        long size = Files.size(in);
         double bpp = size * 8.0 / ((double) i.width() * i.height());
         if (size != i.bytes()) {
             throw new CliException("file is " + size + " bytes but its header declares " + i.bytes()
@@ -48,37 +60,20 @@ final class InfoCommand implements Callable<Integer> {
         };
         if (json) {
             out.printf(Locale.ROOT, "{\"file\": \"%s\", \"width\": %d, \"height\": %d, \"channels\": %d, \"color\": \"%s\", "
-                            + "\"bit_depth\": %d, \"palette\": %b, \"model\": \"%s\", \"quality\": %s, \"tile_size\": %d, "
-                            + "\"tiles\": %d, \"alpha\": %b, \"icc_bytes\": %d, \"exif_bytes\": %d, \"bytes\": %d, \"bpp\": %.6f}%n",
-                    jsonEscape(in.toString()), i.width(), i.height(), i.channels(), channels, i.bitDepth(), i.palette(),
-                    jsonEscape(i.modelId()), CompressCommand.fmt(i.quality()), i.tileSize(), i.tiles(), i.alpha(),
+                            + "\"bitDepth\": %d, \"palette\": %b, \"model\": \"%s\", \"quality\": %s, \"tileSize\": %d, "
+                            + "\"tiles\": %d, \"alpha\": %b, \"iccBytes\": %d, \"exifBytes\": %d, \"bytes\": %d, \"bpp\": %.6f}%n",
+                    Text.json(in.toString()), i.width(), i.height(), i.channels(), channels, i.bitDepth(), i.palette(),
+                    Text.json(i.modelId()), CompressCommand.fmt(i.quality()), i.tileSize(), i.tiles(), i.alpha(),
                     i.iccBytes(), i.exifBytes(), size, bpp);
         } else {
             out.printf(Locale.ROOT, "%s%n  size      %d x %d%n  channels  %d (%s, %d-bit%s)%n  model     %s%n"
                             + "  quality   %s%n  tiles     %d of %d px%n  metadata  %s%n  bytes     %d%n  bpp       %.4f%n",
-                    in, i.width(), i.height(), i.channels(), channels, i.bitDepth(), i.palette() ? ", from a palette" : "",
-                    i.modelId(), CompressCommand.fmt(i.quality()), i.tiles(), i.tileSize(),
+                    Text.printable(in.toString()), i.width(), i.height(), i.channels(), channels, i.bitDepth(),
+                    i.palette() ? ", from a palette" : "", Text.printable(i.modelId()), CompressCommand.fmt(i.quality()),
+                    i.tiles(), i.tileSize(),
                     (i.iccBytes() > 0 ? "ICC " + i.iccBytes() + " B " : "") + (i.exifBytes() > 0 ? "EXIF " + i.exifBytes() + " B" : "")
                             + (i.iccBytes() == 0 && i.exifBytes() == 0 ? "none" : ""), size, bpp);
         }
         return Main.EXIT_OK;
-    }
-
-    static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

@@ -1,7 +1,11 @@
 package org.aeic.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.AeicVersion;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +27,16 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
+    private final Stdio stdio;
+
+    Main(Stdio stdio) {
+        this.stdio = stdio;
+    }
+
+    Stdio stdio() {
+        return stdio;
+    }
+
     @Override
     public void run() {
         // this command line, not a new one: a new one would print to System.err instead of the err given to run()
@@ -33,22 +47,32 @@ public final class Main implements Runnable {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // no command needs a display; eval draws its plot off-screen
         }
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // text in the terminal's encoding (the default one); images and streams as bytes
+        Stdio stdio = new Stdio(System.in, System.out, System.console() != null);
+        System.exit(run(args, stdio, new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true)));
     }
 
-    /** Runs the command line with the given output streams and returns the exit code (tests use this). */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+    /**
+     * Runs the command line and returns the exit code (tests use this). Text for stdout goes to {@code stdio.out()}
+     * in the default charset, as does binary output ({@code -o -}).
+     */
+    public static int run(String[] args, Stdio stdio, PrintWriter err) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdio.out(), Charset.defaultCharset()), true);
+        CommandLine cl = new CommandLine(new Main(stdio));
+        // bash/zsh completion: `source <(aeic completion)`
+        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        cl.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
+                .description("Print a bash/zsh completion script for aeic (use: source <(aeic completion)).");
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(Main::exitCode);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("aeic: " + message(ex));
+            commandLine.getErr().println("aeic: " + Text.printable(message(ex)));
             commandLine.getErr().flush();
             return exitCode(ex);
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
-            ex.getCommandLine().getErr().println("aeic: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("aeic: " + Text.printable(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for usage.");
             return EXIT_USAGE;
@@ -89,8 +113,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"aeic " + (v == null ? "dev" : v) + " (GEMM: "
+            return new String[] {"aeic " + AeicVersion.VERSION + " (GEMM: "
                     + org.aeic.codec.tensor.Gemm.kernelName() + ")"};
         }
     }

@@ -36,22 +36,23 @@ final class ModelsCommand implements Callable<Integer> {
             out.println("[" + models.stream().map(m -> String.format(Locale.ROOT,
                     "{\"id\": \"%s\", \"default\": %b, \"qualities\": [%s], \"fractionalQualities\": %b, "
                             + "\"parameters\": %d, \"trainingSteps\": %d, \"sha256\": \"%s\", \"description\": \"%s\"}",
-                    InfoCommand.jsonEscape(m.id()), m.id().equals(def), qualities(m), m.fractionalQualities(),
-                    m.parameters(), m.trainingSteps(), m.sha256(), InfoCommand.jsonEscape(m.description())))
+                    Text.json(m.id()), m.id().equals(def), qualities(m), m.fractionalQualities(),
+                    m.parameters(), m.trainingSteps(), m.sha256(), Text.json(m.description())))
                     .collect(Collectors.joining(",\n ")) + "]");
             return Main.EXIT_OK;
         }
         for (ModelInfo m : models) {
             out.printf(Locale.ROOT, "%s%s%n  qualities   %s%s%n  parameters  %,d%n  trained     %,d steps on %s%n"
                             + "  sha256      %s%n  about       %s%n",
-                    m.id(), m.id().equals(def) ? " (default)" : "", qualities(m),
+                    Text.printable(m.id()), m.id().equals(def) ? " (default)" : "", qualities(m),
                     m.fractionalQualities() ? " (and any quality between)" : "", m.parameters(), m.trainingSteps(),
-                    m.trainingData().isEmpty() ? "unknown data" : m.trainingData(), m.sha256(), m.description());
+                    m.trainingData().isEmpty() ? "unknown data" : Text.printable(m.trainingData()), m.sha256(),
+                    Text.printable(m.description()));
         }
         return Main.EXIT_OK;
     }
 
-    private static String qualities(ModelInfo m) {
+    static String qualities(ModelInfo m) {
         return m.qualities().stream().map(CompressCommand::fmt).collect(Collectors.joining(", "));
     }
 }

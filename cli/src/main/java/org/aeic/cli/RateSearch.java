@@ -2,6 +2,7 @@ package org.aeic.cli;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.aeic.codec.AeicDecoder;
 import org.aeic.codec.AeicEncoder;
 import org.aeic.codec.AeicException;
@@ -28,21 +29,34 @@ final class RateSearch {
     private final ModelRegistry registry;
     private final Double bpp;
     private final Double psnr;
+    private final Consumer<String> status;
+    private final Consumer<String> log;
+    private int trials;
 
     /** One coding: its quality, bytes, measured bpp or PSNR, and whether it is past the target (too big, or good enough). */
     private record Trial(float quality, byte[] bytes, double measured, boolean past) {
     }
 
-    /** The stream to write, and why it misses the target when no quality meets it (else null). */
-    record Result(byte[] bytes, String shortfall) {
+    /**
+     * The stream to write, why it misses the target when no quality meets it (else null), and its measured bpp or
+     * PSNR (whichever was searched on; NaN when there was no search).
+     */
+    record Result(byte[] bytes, String shortfall, double measured) {
     }
 
-    RateSearch(PlanarImage img, EncodeOptions opts, ModelRegistry registry, Double bpp, Double psnr) {
+    /**
+     * @param status told what is being coded now (a status line for the terminal)
+     * @param log    told each trial's outcome (for --verbose)
+     */
+    RateSearch(PlanarImage img, EncodeOptions opts, ModelRegistry registry, Double bpp, Double psnr,
+               Consumer<String> status, Consumer<String> log) {
         this.img = img;
         this.opts = opts;
         this.registry = registry;
         this.bpp = bpp;
         this.psnr = psnr;
+        this.status = status;
+        this.log = log;
     }
 
     Result run() throws AeicException {
@@ -78,26 +92,45 @@ final class RateSearch {
         if (bpp != null) {
             if (below == null) { // nothing fits: the smallest file
                 return new Result(past.bytes, String.format(Locale.ROOT, "no quality fits %s bpp; wrote quality %s "
-                        + "(%.4f bpp)", bpp, CompressCommand.fmt(past.quality), past.measured));
+                        + "(%.4f bpp)", bpp, CompressCommand.fmt(past.quality), past.measured), past.measured);
             }
-            return new Result(below.bytes, null);
+            return new Result(below.bytes, null, below.measured);
         }
         if (past == null) { // never reached: the best there is
             return new Result(below.bytes, String.format(Locale.ROOT, "no quality reaches %s dB; wrote quality %s "
-                    + "(%.2f dB)", psnr, CompressCommand.fmt(below.quality), below.measured));
+                    + "(%.2f dB)", psnr, CompressCommand.fmt(below.quality), below.measured), below.measured);
         }
-        return new Result(past.bytes, null);
+        return new Result(past.bytes, null, past.measured);
     }
 
     private Trial trial(float quality) throws AeicException {
-        byte[] b = new AeicEncoder(opts.withQuality(quality), registry).encode(img, TileListener.NONE);
+        String what = String.format(Locale.ROOT, "searching for %s: trial %d, quality %s", bpp != null
+                ? bpp + " bpp" : psnr + " dB", ++trials, CompressCommand.fmt(quality));
+        status.accept(what);
+        byte[] b = new AeicEncoder(opts.withQuality(quality), registry).encode(img, tiles(what + ", encoding"));
+        Trial t;
         if (bpp != null) {
             double bits = b.length * 8.0 / ((double) img.width * img.height);
-            return new Trial(quality, b, bits, bits > bpp);
+            t = new Trial(quality, b, bits, bits > bpp);
+        } else {
+            PlanarImage dec = new AeicDecoder(DecodeOptions.defaults().withThreads(opts.threads())
+                    .withMaxPixels(Long.MAX_VALUE >> 2), registry).decode(b, null, tiles(what + ", decoding")).image();
+            double db = Metrics.psnr(img.rgb, dec.rgb);
+            t = new Trial(quality, b, db, db >= psnr);
         }
-        PlanarImage dec = new AeicDecoder(DecodeOptions.defaults().withThreads(opts.threads())
-                .withMaxPixels(Long.MAX_VALUE >> 2), registry).decode(b).image();
-        double db = Metrics.psnr(img.rgb, dec.rgb);
-        return new Trial(quality, b, db, db >= psnr);
+        log.accept(String.format(Locale.ROOT, "quality %s: %d bytes, %s", CompressCommand.fmt(quality), b.length,
+                bpp != null ? String.format(Locale.ROOT, "%.4f bpp", t.measured) : String.format(Locale.ROOT,
+                        "%.2f dB", t.measured)));
+        return t;
+    }
+
+    /** Tile progress within one trial, for images of several tiles. */
+    private TileListener tiles(String what) {
+        return (done, total) -> {
+            if (total > 1) {
+                status.accept(what + " tile " + done + "/" + total);
+            }
+            return true;
+        };
     }
 }

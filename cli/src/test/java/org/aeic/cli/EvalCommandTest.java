@@ -162,13 +162,18 @@ class EvalCommandTest {
         Files.createDirectories(anchors);
         writeScaled(root, 1.25, "Fat copy", anchors.resolve("fat.json"));
         writeScaled(root, 1.02, "Near copy", anchors.resolve("near.json"));
-        Files.writeString(anchors.resolve("single.json"), "{\"name\": \"Single\", \"results\": {\"bpp\": [0.5], "
+        Files.writeString(anchors.resolve("single.json"), "{\"name\": \"Single\", \"description\": \"Kodak, 24 images, "
+                + "mean of per-image values\", \"results\": {\"bpp\": [0.5], "
                 + "\"psnr\": [30.0], \"ms-ssim\": [0.95]}}");
         Files.writeString(anchors.resolve("readme.txt"), "not a curve");
         Path plot = dir.resolve("rd.png");
         Result r2 = run("eval", "--images", images, "--model", model, "--quality", "1,5,8", "--anchors", anchors,
                 "--plot", plot);
         assertEquals(Main.EXIT_OK, r2.code(), r2::toString);
+        // the copies of our curve cover the same 2 images; Single says 24: one warning
+        List<String> warnings = r2.errLines().stream().filter(l -> l.startsWith("aeic: warning: ")).toList();
+        assertEquals(List.of("aeic: warning: BD-rates compare these 2 images with anchors measured on 24 images; run "
+                + "on the same images for a fair comparison"), warnings, r2::toString);
         double[] fatBd = bdLine(r2.out(), "Fat copy", "fat.json");
         assertEquals(-20.0, fatBd[0], 0.005);
         assertEquals(-20.0, fatBd[2], 0.005);

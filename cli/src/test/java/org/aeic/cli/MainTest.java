@@ -11,9 +11,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,23 +50,30 @@ class MainTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
+    /** Exit code, stdout as text (and as {@code bytes}, for -o -), stderr. */
+    record Result(int code, String out, String err, byte[] bytes) {
         List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).toList();
         }
 
         @Override
         public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+            return "exit " + code + "\n--- stdout\n" + (bytes.length > 4000 ? bytes.length + " bytes\n" : out)
+                    + "--- stderr\n" + err;
         }
     }
 
     static Result run(Object... args) {
+        return runWith(new byte[0], false, args);
+    }
+
+    /** Runs with {@code stdin} as standard input, as if on a terminal or not. */
+    static Result runWith(byte[] stdin, boolean terminal, Object... args) {
         String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        int code = Main.run(a, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString(), err.toString());
+        int code = Main.run(a, new Stdio(new ByteArrayInputStream(stdin), out, terminal), new PrintWriter(err));
+        return new Result(code, out.toString(Charset.defaultCharset()), err.toString(), out.toByteArray());
     }
 
     // ---------------------------------------------------------------- assertions
@@ -308,7 +318,10 @@ class MainTest {
     void decompressToUnknownExtensionFails() throws Exception {
         Path aeic = dir.resolve("a.aeic");
         compress(rgbPng("in.png", 17, 9), aeic);
-        assertFailure(run("decompress", aeic, "-o", dir.resolve("out.xyz")), "out.xyz");
+        // a usage error (exit 2) that lists the formats there are
+        assertUsage(run("decompress", aeic, "-o", dir.resolve("out.xyz")), "out.xyz", ".png", ".jpg", ".bmp", ".tif");
+        assertUsage(run("decompress", aeic, "-o", dir.resolve("out.webp")), "out.webp", ".png");
+        assertUsage(run("decompress", aeic, "-o", dir.resolve("out.png"), "--format", "webp"), "webp", "png", "tiff");
         assertFiles(dir, "in.png", "a.aeic");
     }
 
@@ -804,5 +817,215 @@ class MainTest {
         assertUsage(run("compress", png, "--bpp", "NaN"), "bpp");
         assertUsage(run("compress", png, "--psnr", "NaN"), "psnr");
         assertFiles(dir, "in.png");
+    }
+
+    // ================================================================ 6. standard input and output
+
+    static final byte[] AEIC_MAGIC = {(byte) 0x8A, 'A', 'E', 'I', 'C', 0x0D, 0x0A, 0x1A};
+
+    static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    @Test
+    void dashReadsStandardInputAndWritesStandardOutput() throws Exception {
+        byte[] png = Files.readAllBytes(rgbPng("in.png", 40, 24));
+        Path work = Files.createDirectory(dir.resolve("work"));
+
+        Result c = runWith(png, false, "compress", "-", "-o", "-");
+        assertOk(c);
+        assertTrue(startsWith(c.bytes(), AEIC_MAGIC), c::toString);
+        assertEquals(40, header(c.bytes()).getWidth());
+        Result implicit = runWith(png, false, "compress", "-"); // IN - : the stream goes to stdout
+        assertOk(implicit);
+        assertArrayEquals(c.bytes(), implicit.bytes());
+
+        Result d = runWith(c.bytes(), false, "decompress", "-");
+        assertOk(d);
+        assertTrue(startsWith(d.bytes(), new byte[] {(byte) 0x89, 'P', 'N', 'G'}), d::toString);
+        assertEquals(40, ImageIO.read(new java.io.ByteArrayInputStream(d.bytes())).getWidth());
+        Result jpeg = runWith(c.bytes(), false, "decompress", "-", "-o", "-", "--format", "jpg");
+        assertOk(jpeg);
+        assertTrue(startsWith(jpeg.bytes(), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}), jpeg::toString);
+
+        // files in, standard output out (and the other way round), never a file named "-"
+        Path aeic = Files.write(work.resolve("a.aeic"), c.bytes());
+        Result toOut = run("decompress", aeic, "-o", "-");
+        assertOk(toOut);
+        assertTrue(startsWith(toOut.bytes(), new byte[] {(byte) 0x89, 'P', 'N', 'G'}), toOut::toString);
+        Result fromIn = runWith(c.bytes(), false, "decompress", "-", "-o", work.resolve("b.png"));
+        assertOk(fromIn);
+        assertTrue(fromIn.out().contains("b.png: 40x24"), fromIn::toString);
+        Result info = runWith(c.bytes(), false, "info", "-", "--json");
+        assertOk(info);
+        assertTrue(info.out().contains("\"width\": 40"), info::toString);
+        assertFiles(work, "a.aeic", "b.png");
+        assertFalse(Files.exists(Path.of("-")), "a file named - was written");
+    }
+
+    @Test
+    void standardStreamsRefuseWhatMakesNoSense() throws Exception {
+        Path png = rgbPng("in.png", 17, 9);
+        assertFailure(runWith(new byte[0], false, "compress", "-", "-o", "-"), "standard input is empty");
+        assertUsage(runWith(new byte[0], true, "compress", png, "-o", "-"), "terminal"); // binary onto a tty
+        rgbPng("src/a.png", 17, 9);
+        assertUsage(run("compress", dir.resolve("src"), "-o", "-"), "folder");
+        assertFiles(dir, "in.png", "src", "src/a.png");
+    }
+
+    // ================================================================ 7. messages, progress, consistency
+
+    @Test
+    void unknownModelNamesTheAvailableIds() throws Exception {
+        Path png = rgbPng("in.png", 17, 9);
+        Result r = run("compress", png, "-o", dir.resolve("x.aeic"), "--model", "nosuch");
+        assertFailure(r, "nosuch");
+        for (String id : ModelRegistry.bundled().ids()) {
+            assertTrue(r.err().contains(id), () -> id + " not named\n" + r);
+        }
+        assertFiles(dir, "in.png");
+    }
+
+    @Test
+    void qualityAModelLacksIsNamedWithTheOneUsed() throws Exception {
+        Path png = rgbPng("in.png", 17, 9);
+        org.aeic.codec.ModelInfo fixed = ModelRegistry.bundled().list().stream()
+                .filter(m -> !m.fractionalQualities() && !m.qualities().contains(2f)).findFirst().orElse(null);
+        assumeTrue(fixed != null, "no bundled model with fixed levels lacking quality 2");
+        Path aeic = dir.resolve("x.aeic");
+        Result r = run("compress", png, "-o", aeic, "--model", fixed.id(), "-q", "2");
+        assertEquals(Main.EXIT_OK, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        float used = header(Files.readAllBytes(aeic)).getQuality();
+        assertTrue(r.err().startsWith("aeic: warning: model " + fixed.id() + " has no quality 2"), r::toString);
+        assertTrue(r.err().contains("coding quality " + CompressCommand.fmt(used)), r::toString);
+        // a quality it has: no word
+        assertOk(run("compress", png, "-o", aeic, "--force", "--model", fixed.id(), "-q",
+                CompressCommand.fmt(fixed.qualities().get(0))));
+    }
+
+    @Test
+    void qualityThatIsNotANumber() throws Exception {
+        Path png = rgbPng("in.png", 17, 9);
+        assertUsage(run("compress", png, "-q", "abc"), "quality must be a number from 1 to 8, got 'abc'");
+        assertUsage(run("compress", png, "-q", "9"), "quality must be a number from 1 to 8, got '9'");
+        assertFiles(dir, "in.png");
+    }
+
+    @Test
+    void psnrResultLineSaysThePsnrReached() throws Exception {
+        Path png = rgbPng("in.png", 40, 24);
+        Result r = run("compress", png, "-o", dir.resolve("x.aeic"), "--psnr", "10");
+        assertOk(r);
+        Matcher m = Pattern.compile("PSNR (\\d+\\.\\d\\d) dB").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        assertTrue(Double.parseDouble(m.group(1)) >= 10, r::toString);
+    }
+
+    @Test
+    void anAeicStreamIsNotCompressedAgain() throws Exception {
+        Path aeic = dir.resolve("a.aeic");
+        compress(rgbPng("in.png", 17, 9), aeic);
+        Path disguised = Files.copy(aeic, dir.resolve("photo.png"));
+        assertFailure(run("compress", aeic, "-o", dir.resolve("again.aeic")), "a.aeic", "AEIC stream already");
+        assertFailure(run("compress", disguised, "-o", dir.resolve("again.aeic")), "AEIC stream already");
+        assertFailure(runWith(Files.readAllBytes(aeic), false, "compress", "-", "-o", dir.resolve("again.aeic")),
+                "standard input", "AEIC stream already");
+        assertFiles(dir, "in.png", "a.aeic", "photo.png");
+    }
+
+    @Test
+    void controlCharactersFromAStreamAreEscaped() throws Exception {
+        String hostile = "evil\u001b[31m\u001b]0;pwned\u0007\nfake line\u202e";
+        StreamHeader h = StreamHeader.newBuilder().setWidth(16).setHeight(16).setChannels(3).setBitDepth(8)
+                .setModelId(hostile).setModelSha256(ByteString.copyFrom(new byte[32]))
+                .setQuality(4).setTileSize(16).build();
+        Path aeic = dir.resolve("hostile.aeic");
+        Files.write(aeic, ContainerWriter.toBytes(h, List.of(new byte[] {1, 2, 3}), null, null, null));
+        Result text = run("info", aeic);
+        Result json = run("info", aeic, "--json");
+        Result dec = run("decompress", aeic, "-o", dir.resolve("x.png"));
+        for (Result r : List.of(text, json, dec)) {
+            String all = r.out() + r.err();
+            assertTrue(all.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), r::toString);
+            assertFalse(all.contains("\nfake line"), r::toString);
+        }
+        assertOk(text);
+        assertTrue(text.out().contains("evil\\x1b[31m\\x1b]0;pwned\\x07\\x0afake line\\u202e"), text::toString);
+        assertOk(json);
+        assertTrue(json.out().contains("\"evil\\u001b[31m\\u001b]0;pwned\\u0007\\u000afake line\\u202e\""),
+                json::toString);
+        assertFailure(dec, "evil\\x1b");
+        assertFiles(dir, "hostile.aeic");
+    }
+
+    @Test
+    void jsonKeysAreCamelCaseInInfoAndModels() throws Exception {
+        Path aeic = dir.resolve("a.aeic");
+        compress(rgbPng("in.png", 17, 9), aeic);
+        for (Result r : List.of(run("info", aeic, "--json"), run("models", "--json"))) {
+            assertOk(r);
+            Matcher m = Pattern.compile("\"(\\w+)\"\\s*:").matcher(r.out());
+            Set<String> keys = new TreeSet<>();
+            while (m.find()) {
+                keys.add(m.group(1));
+            }
+            assertFalse(keys.isEmpty(), r::toString);
+            assertTrue(keys.stream().allMatch(k -> k.matches("[a-z][a-zA-Z0-9]*")), () -> "keys " + keys);
+        }
+        assertTrue(run("info", aeic, "--json").out().contains("\"bitDepth\": 8"));
+    }
+
+    @Test
+    void versionIsTheBuildsVersion() {
+        Result r = run("--version");
+        assertOk(r);
+        assertTrue(r.out().startsWith("aeic " + org.aeic.codec.AeicVersion.VERSION + " "), r::toString);
+        assertTrue(org.aeic.codec.AeicVersion.VERSION.matches("\\d+\\.\\d+\\.\\d+.*"), org.aeic.codec.AeicVersion.VERSION);
+    }
+
+    @Test
+    void progressOnATerminalOnlyAndNotWithQuiet() throws Exception {
+        Path png = rgbPng("in.png", 40, 24);
+        Result tty = runWith(new byte[0], true, "compress", png, "-o", dir.resolve("a.aeic"), "--bpp", "1000");
+        assertEquals(Main.EXIT_OK, tty.code(), tty::toString);
+        assertTrue(tty.err().contains("searching for 1000.0 bpp: trial 1, quality 1"), tty::toString);
+        assertFalse(tty.err().contains("aeic: "), tty::toString); // a status line, erased: no message
+        assertTrue(tty.out().contains("a.aeic: 40x24"), tty::toString);
+
+        Result quiet = runWith(new byte[0], true, "compress", png, "-o", dir.resolve("b.aeic"), "--bpp", "1000",
+                "--quiet");
+        assertOk(quiet);
+        assertEquals("", quiet.out(), quiet::toString);
+
+        Result verbose = run("compress", png, "-o", dir.resolve("c.aeic"), "--bpp", "1000", "--verbose");
+        assertEquals(Main.EXIT_OK, verbose.code(), verbose::toString);
+        assertTrue(verbose.err().contains("aeic: quality 1: "), verbose::toString);
+        assertFalse(verbose.err().contains("searching"), verbose::toString); // no status line when not a terminal
+
+        assertUsage(run("compress", png, "-o", dir.resolve("d.aeic"), "--quiet", "--verbose"), "--quiet");
+        assertFiles(dir, "in.png", "a.aeic", "b.aeic", "c.aeic");
+    }
+
+    @Test
+    void completionScript() {
+        Result r = run("completion");
+        assertOk(r);
+        assertTrue(r.out().contains("complete -F"), r::toString);
+        assertTrue(r.out().contains("decompress"), r::toString);
+        assertTrue(run("--help").out().contains("completion"));
+    }
+
+    @Test
+    void folderCompressRemovesTemporariesOfAnInterruptedRun() throws Exception {
+        rgbPng("in/a.png", 17, 9);
+        Path sub = Files.createDirectories(dir.resolve("in/sub"));
+        Files.write(sub.resolve(".b.aeic.1f2e3d4c5b6a7988.tmp"), new byte[] {1}); // what kill -9 leaves
+        Files.write(dir.resolve("in/.a.aeic.tmp"), new byte[] {1}); // not the pattern: kept
+        Files.write(dir.resolve("in/.notes.txt.abc.tmp"), new byte[] {1}); // another extension: kept
+        Result r = run("compress", dir.resolve("in"));
+        assertEquals(Main.EXIT_OK, r.code(), r::toString);
+        assertTrue(r.err().contains("removed 1 temporary file"), r::toString);
+        assertFiles(dir.resolve("in"), "a.png", "a.aeic", "sub", ".a.aeic.tmp", ".notes.txt.abc.tmp");
     }
 }

@@ -11,6 +11,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
@@ -169,21 +170,45 @@ public final class ImageSaver {
         ImageWriter writer = writerFor(format);
         try {
             BufferedImage image = convertFor(img, format, writer);
-            AtomicFiles.write(out, os -> {
-                try (ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
-                    writer.setOutput(ios);
-                    ImageWriteParam param = writer.getDefaultWriteParam();
-                    if (format.equals("jpeg")) {
-                        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                        param.setCompressionQuality(JPEG_QUALITY);
-                    }
-                    writer.write(null, new IIOImage(image, null, metadata(writer, image, format, param)), param);
-                }
-            });
+            AtomicFiles.write(out, os -> encode(image, format, writer, os));
         } catch (IOException | RuntimeException e) {
             throw new AeicException("cannot write " + out + ": " + ImageLoader.oneLine(e), e);
         } finally {
             writer.dispose();
+        }
+    }
+
+    /**
+     * Writes an image to a stream (standard output, say), converted as {@link #write(BufferedImage, Path, String)}
+     * does; the stream is flushed, not closed.
+     *
+     * @param formatName png, jpeg (jpg), bmp or tiff (tif)
+     */
+    public static void write(BufferedImage img, OutputStream out, String formatName) throws AeicException {
+        Objects.requireNonNull(img, "img");
+        Objects.requireNonNull(out, "out");
+        String format = normalize(Objects.requireNonNull(formatName, "formatName"));
+        ImageWriter writer = writerFor(format);
+        try {
+            encode(convertFor(img, format, writer), format, writer, out);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write the " + format + " image: " + ImageLoader.oneLine(e), e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static void encode(BufferedImage image, String format, ImageWriter writer, OutputStream os)
+            throws IOException {
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
+            writer.setOutput(ios);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (format.equals("jpeg")) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+            }
+            writer.write(null, new IIOImage(image, null, metadata(writer, image, format, param)), param);
         }
     }
 
@@ -211,7 +236,8 @@ public final class ImageSaver {
         return chosen;
     }
 
-    private static String normalize(String formatName) throws AeicException {
+    /** The ImageIO format name for a user's format name (png, jpg, jpeg, bmp, tif, tiff, any case). */
+    public static String normalize(String formatName) throws AeicException {
         switch (formatName.toLowerCase(Locale.ROOT)) {
             case "png":
                 return "png";
