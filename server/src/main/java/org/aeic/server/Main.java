@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@code java -jar aeic-server.jar}: starts the server with the bundled models. Every option can also be given by
  * an environment variable; a flag wins over the variable. SIGTERM (or Ctrl-C) stops it gracefully.
  */
-@Command(name = "aeic-server", mixinStandardHelpOptions = true, version = "aeic-server 0.1.0",
+@Command(name = "aeic-server", mixinStandardHelpOptions = true, version = "aeic-server " + org.aeic.codec.AeicVersion.VERSION,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"AEIC image compression server (HTTP API, web page at /, API description at /openapi.yaml).",
             "Run with 'java --add-modules jdk.incubator.vector -jar aeic-server.jar' for the fast coding kernel."},

@@ -3,6 +3,7 @@ package org.aeic.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -10,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The server's meters, on the Prometheus registry that Vert.x also reports its HTTP server metrics to
@@ -25,6 +28,13 @@ final class ServerMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofSeconds(60), Duration.ofSeconds(120)
     };
+
+    /**
+     * Vert.x registers its HTTP connection gauge again on later connections (with the same value behind it); the
+     * registry ignores the repeat but warns once, on the console of every server. That one warning is dropped here;
+     * the registry's other messages pass. Held in a field: JUL keeps its loggers (and their filters) weakly.
+     */
+    private static final Logger MICROMETER_LOG = quietVertxGaugeRepeats();
 
     final PrometheusMeterRegistry registry;
 
@@ -45,6 +55,13 @@ final class ServerMetrics {
                 return config;
             }
         });
+    }
+
+    private static Logger quietVertxGaugeRepeats() {
+        Logger log = Logger.getLogger(MeterRegistry.class.getName());
+        log.setFilter(r -> !(r.getLevel() == Level.WARNING && String.valueOf(r.getMessage())
+                .startsWith("This Gauge has been already registered (MeterId{name='vertx.")));
+        return log;
     }
 
     private static double[] toNanos(Duration[] ds) {

@@ -2,6 +2,7 @@ package org.aeic.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -111,6 +112,19 @@ class PageBrowserTest {
         String state = driver.findElement(By.id("status")).getDomAttribute("data-state");
         assertEquals("done", state, () -> "page says: " + text("status"));
         return text("status");
+    }
+
+    @Test
+    void beforeAnyUploadNoCardsImagesOrDownload() {
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        // #results is a grid in the style sheet: `hidden` must still win
+        assertEquals("none", js.executeScript(
+                "return getComputedStyle(document.getElementById('results')).display;"));
+        for (String id : List.of("results", "original-img", "aeic-img", "jpeg-img", "download")) {
+            assertFalse(driver.findElement(By.id(id)).isDisplayed(), id + " is shown before any upload");
+        }
+        assertEquals("Choose an image.", text("status"));
     }
 
     @Test

@@ -77,7 +77,7 @@ async function compress(file) {
     const width = +resp.headers.get('X-AEIC-Width');
     const height = +resp.headers.get('X-AEIC-Height');
     const model = resp.headers.get('X-AEIC-Model');
-    const used = resp.headers.get('X-AEIC-Quality'); // the model's nearest level to the one asked for
+    const used = resp.headers.get('X-AEIC-Quality'); // as asked (variable-rate model), else the model's nearest level
     if (mine !== run) return;
 
     setStatus('busy', 'Decompressing…');
