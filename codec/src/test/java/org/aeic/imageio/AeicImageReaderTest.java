@@ -146,6 +146,45 @@ public class AeicImageReaderTest extends ImageReaderAbstractTest<AeicImageReader
         reader.dispose();
     }
 
+    /**
+     * An ICC profile that passes its CRC and parses but that the colour engine cannot use (tag table zeroed): the
+     * image reads as sRGB, as the CLI and the server read it, instead of a {@code CMMException} from getRGB later.
+     */
+    @Test
+    public void testUnusableIccProfileFallsBackToSrgb() throws Exception {
+        byte[] good;
+        try (java.io.InputStream in = getClassLoaderResource("/org/aeic/imageio/linear-rgb-icc-19x11.aeic").openStream()) {
+            good = in.readAllBytes();
+        }
+        org.aeic.codec.container.AeicStream s = org.aeic.codec.container.ContainerReader.read(good,
+                org.aeic.codec.container.ContainerLimits.defaults());
+        byte[] icc = s.icc().clone();
+        int tags = (icc[128] & 0xFF) << 24 | (icc[129] & 0xFF) << 16 | (icc[130] & 0xFF) << 8 | icc[131] & 0xFF;
+        assertTrue(tags > 0 && 132 + 12 * tags < icc.length, "tag count " + tags);
+        java.util.Arrays.fill(icc, 128, 132 + 12 * tags, (byte) 0); // tag count and table
+        byte[] broken = org.aeic.codec.container.ContainerWriter.toBytes(s.header(), s.tiles(), s.alpha(), icc,
+                s.exif()); // fresh CRCs: only the colour engine can tell
+
+        AeicImageReader reader = createReader();
+        reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(broken)));
+        assertTrue(reader.getRawImageType(0).getColorModel().getColorSpace().isCS_sRGB());
+        BufferedImage image = reader.read(0);
+        assertTrue(image.getColorModel().getColorSpace().isCS_sRGB());
+        assertEquals(19, image.getWidth());
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.getRGB(x, y); // threw CMMException ("Couldn't link the profiles") before
+            }
+        }
+        reader.dispose();
+        // ImageIO.read too, and the pixels are the same values as with the good profile (only their meaning differs)
+        BufferedImage viaImageIO = ImageIO.read(new ByteArrayInputStream(broken));
+        BufferedImage reference = ImageIO.read(new ByteArrayInputStream(good));
+        assertArrayEquals(reference.getRaster().getPixels(0, 0, 19, 11, (int[]) null),
+                viaImageIO.getRaster().getPixels(0, 0, 19, 11, (int[]) null));
+        viaImageIO.getRGB(3, 4);
+    }
+
     @Test
     public void testTruncatedStreamHeaderReadsPixelsDoNot() throws IOException {
         AeicImageReader reader = readerFor(TRUNCATED);

@@ -105,7 +105,11 @@ public final class ImageSaver {
         return Math.round((v >= 0f ? (v <= 1f ? v : 1f) : 0f) * max); // NaN -> 0
     }
 
-    /** The profile's colour space when it parses and fits grey / RGB, else null (default space). */
+    /**
+     * The profile's colour space when it parses, fits grey / RGB and converts to and from sRGB, else null (default
+     * space). A profile can pass its CRC and parse and still be unusable (a zeroed tag table: the colour engine cannot
+     * link it); it is tried here, so that {@code getRGB} on the image never throws {@code CMMException} later.
+     */
     private static ColorSpace colorSpace(byte[] icc, boolean grey) {
         if (icc == null) {
             return null;
@@ -113,9 +117,16 @@ public final class ImageSaver {
         try {
             ColorSpace cs = new ICC_ColorSpace(ICC_Profile.getInstance(icc));
             boolean fits = cs.getType() == (grey ? ColorSpace.TYPE_GRAY : ColorSpace.TYPE_RGB);
-            return fits && !ImageLoader.isDefaultSpace(cs) ? cs : null;
-        } catch (RuntimeException e) {
-            return null; // unparsable profile: silently sRGB
+            if (!fits || ImageLoader.isDefaultSpace(cs)) {
+                return null;
+            }
+            // on a copy: once the colour engine has used a profile, getData() gives its re-serialized bytes
+            BufferedImage probe = create(1, 1, grey, false, 8, new ICC_ColorSpace(ICC_Profile.getInstance(icc)));
+            probe.getRGB(0, 0); // to sRGB, as readers of the image do
+            probe.setRGB(0, 0, 0x808080); // and back, as writers converting into it do
+            return cs;
+        } catch (RuntimeException e) { // IllegalArgumentException, CMMException, ProfileDataException
+            return null; // unusable profile: silently sRGB
         }
     }
 
