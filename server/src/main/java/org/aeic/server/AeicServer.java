@@ -41,9 +41,10 @@ import org.aeic.codec.ModelRegistry;
 public final class AeicServer {
     private static final Logger LOG = Logger.getLogger(AeicServer.class.getName());
     static final String AEIC_TYPE = "image/x-aeic";
-    /** Bytes of an unwanted body we read and drop after answering early, so the client sees our answer. */
-    private static final long DRAIN_LIMIT = 8L << 20;
-    private static final long DRAIN_MILLIS = 5_000;
+    /** Quality as a plain decimal: no sign, exponent, hex float or type suffix ({@code 0x1p2}, {@code 4d}). */
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,6})?");
+    /** Share of the memory budget that bodies may hold; images in coding get the rest. */
+    static final double BODY_SHARE = 0.25;
 
     private final ServerConfig config;
     private final Vertx vertx;
@@ -52,6 +53,15 @@ public final class AeicServer {
     private final Coding coding;
     private final ModelRegistry registry;
     private final WebAssets assets;
+    /** Bodies being read or waiting for a worker. */
+    private final MemoryBudget bodyMemory;
+    /** Images being coded. */
+    private final MemoryBudget codingMemory;
+    /** The methods each path answers, for {@code Allow} on 405; filled as the routes are made. */
+    private final java.util.Map<String, String> allowed = new java.util.LinkedHashMap<>();
+    /** Connections that close after the answer in progress; requests pipelined behind it are not served. */
+    private final java.util.Set<io.vertx.core.http.HttpConnection> closing =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private HttpServer http;
     private volatile boolean draining;
     private CompletableFuture<Void> stopping;
@@ -64,6 +74,9 @@ public final class AeicServer {
         this.pool = new WorkerPool(config.workers(), config.queueLength());
         this.coding = new Coding(config.maxPixels(), registry);
         this.assets = WebAssets.load();
+        long budget = config.effectiveMemoryBudget();
+        this.bodyMemory = new MemoryBudget((long) (budget * BODY_SHARE));
+        this.codingMemory = new MemoryBudget(budget - bodyMemory.capacity());
         metrics.bindPool(pool);
     }
 
@@ -93,7 +106,37 @@ public final class AeicServer {
         Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics.registry))
                 .build();
         AeicServer server = new AeicServer(config, vertx, metrics, registry);
-        return server.listen().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+        // a failure is reported at once and Vert.x closed behind it: a callback bound to an event loop that is
+        // being closed would never run, and the caller would wait for nothing
+        java.util.concurrent.CompletableFuture<AeicServer> started = new java.util.concurrent.CompletableFuture<>();
+        server.listen().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(server);
+            } else {
+                started.completeExceptionally(startFailure(config, ar.cause()));
+                vertx.close();
+            }
+        });
+        return Future.fromCompletionStage(started);
+    }
+
+    /** A start-up failure in one line that names the cause: a busy port says so, with the address. */
+    static Exception startFailure(ServerConfig config, Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.net.BindException || m.contains("Address already in use")) {
+            return new IOException("port " + config.port() + " on " + config.host()
+                    + " is already in use (another server is listening there); choose another with --port");
+        }
+        if (m.contains("Cannot assign requested address")) {
+            return new IOException("cannot listen on " + config.host() + ":" + config.port()
+                    + ": the address is not one of this machine's");
+        }
+        if (m.contains("Permission denied")) {
+            return new IOException("no permission to listen on port " + config.port() + " (ports below 1024 need"
+                    + " privileges)");
+        }
+        return new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                + BodyReader.oneLine(t));
     }
 
     private Future<AeicServer> listen() {
@@ -102,8 +145,10 @@ public final class AeicServer {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setCompressionSupported(false) // images do not shrink; gzip would cost event-loop time
-                .setMaxFormAttributeSize(8192));
-        return http.requestHandler(router).listen().map(s -> this);
+                .setMaxFormAttributeSize(8192)
+                .setIdleTimeout((int) Math.max(1, config.idleTimeoutMs() / 1000))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+        return http.requestHandler(router).invalidRequestHandler(this::invalidRequest).listen().map(s -> this);
     }
 
     public int port() {
@@ -151,19 +196,26 @@ public final class AeicServer {
 
     private Router router() {
         Router r = Router.router(vertx);
-        r.post("/v1/compress").handler(ctx -> codecRoute(ctx, Operation.COMPRESS));
-        r.post("/v1/decompress").handler(ctx -> codecRoute(ctx, Operation.DECOMPRESS));
-        r.get("/v1/models").handler(this::models);
-        r.get("/health").handler(this::health);
-        r.get("/metrics").handler(this::scrape);
-        r.get("/openapi.yaml").handler(ctx -> assets.serve(ctx, "openapi.yaml"));
-        r.get("/").handler(ctx -> assets.serve(ctx, "index.html"));
-        r.get("/app.js").handler(ctx -> assets.serve(ctx, "app.js"));
-        r.get("/style.css").handler(ctx -> assets.serve(ctx, "style.css"));
+        r.route().handler(this::screen);
+        post(r, "/v1/compress", ctx -> codecRoute(ctx, Operation.COMPRESS));
+        post(r, "/v1/decompress", ctx -> codecRoute(ctx, Operation.DECOMPRESS));
+        get(r, "/v1/models", this::models);
+        get(r, "/health", this::health);
+        get(r, "/metrics", this::scrape);
+        get(r, "/openapi.yaml", ctx -> assets.serve(ctx, "openapi.yaml"));
+        get(r, "/", ctx -> assets.serve(ctx, "index.html"));
+        get(r, "/app.js", ctx -> assets.serve(ctx, "app.js"));
+        get(r, "/style.css", ctx -> assets.serve(ctx, "style.css"));
         r.errorHandler(404, ctx -> reject(ctx, new ApiException(404, "not-found",
                 "no such resource: " + ctx.request().path() + " (the API is described at /openapi.yaml)")));
-        r.errorHandler(405, ctx -> reject(ctx, new ApiException(405, "method-not-allowed",
-                ctx.request().method() + " is not allowed on " + ctx.request().path())));
+        r.errorHandler(405, ctx -> {
+            String allow = allowed.get(ctx.request().path());
+            if (allow != null) {
+                ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+            }
+            reject(ctx, new ApiException(405, "method-not-allowed", ctx.request().method() + " is not allowed on "
+                    + ctx.request().path() + (allow == null ? "" : " (allowed: " + allow + ")")));
+        });
         r.errorHandler(500, ctx -> {
             if (ctx.failure() != null) {
                 LOG.log(Level.SEVERE, "request failed: " + ctx.request().path(), ctx.failure());
@@ -171,6 +223,68 @@ public final class AeicServer {
             reject(ctx, new ApiException(500, "internal", "internal server error"));
         });
         return r;
+    }
+
+    /** A GET route, which answers HEAD too (Vert.x sends the headers of the GET answer without its body). */
+    private void get(Router r, String path, io.vertx.core.Handler<RoutingContext> handler) {
+        r.route(path).method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+                .handler(handler);
+        allowed.put(path, "GET, HEAD");
+    }
+
+    private void post(Router r, String path, io.vertx.core.Handler<RoutingContext> handler) {
+        r.post(path).handler(handler);
+        allowed.put(path, "POST");
+    }
+
+    /**
+     * Before any route: the connection of a request with a Transfer-Encoding is closed after its answer. RFC 9112
+     * 6.3 asks that for a request that frames its body both ways (Content-Length and Transfer-Encoding), a
+     * request-smuggling attempt; Netty drops the Content-Length of such a request before we see it, so every
+     * Transfer-Encoding gets this (ordinary uploads declare a Content-Length and keep their connection).
+     */
+    private void screen(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (req.headers().contains(HttpHeaders.CONTENT_LENGTH) && req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            reject(ctx, ApiException.badRequest("the request has both Content-Length and Transfer-Encoding"), true);
+            return;
+        }
+        io.vertx.core.http.HttpConnection conn = req.connection();
+        if (closing.contains(conn)) {
+            return; // pipelined behind a request whose connection closes after its answer: never served
+        }
+        if (req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            closing.add(conn);
+            conn.closeHandler(v -> closing.remove(conn));
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            // the socket itself: HttpConnection.close() is a graceful shutdown that still serves pipelined requests
+            io.netty.channel.Channel channel = ((io.vertx.core.net.impl.ConnectionBase) req.connection()).channel();
+            ctx.addBodyEndHandler(v -> channel.close());
+        }
+        ctx.next();
+    }
+
+    /**
+     * A request the HTTP decoder refused (a line or header block over its limit, a malformed Content-Length, ...):
+     * a problem answer, then the connection is closed, since what follows on it cannot be framed.
+     */
+    private void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        ApiException e;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            e = new ApiException(414, "uri-too-long", "the request line is longer than "
+                    + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes");
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            e = new ApiException(431, "headers-too-large", "the request headers are larger than "
+                    + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
+        } else {
+            e = ApiException.badRequest("malformed HTTP request: "
+                    + (cause == null ? "cannot be parsed" : BodyReader.oneLine(cause)));
+        }
+        metrics.rejected(e.kind, e.status);
+        HttpServerResponse resp = req.response();
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+        Problem.send(resp, e.status, e.kind, e.getMessage(), null).onComplete(ar -> req.connection().close());
     }
 
     private void models(RoutingContext ctx) {
@@ -234,7 +348,6 @@ public final class AeicServer {
 
     private void codecRoute(RoutingContext ctx, Operation op) {
         HttpServerRequest req = ctx.request();
-        long arrival = System.nanoTime();
         Params params;
         String field;
         long length;
@@ -250,45 +363,50 @@ public final class AeicServer {
             reject(ctx, new ApiException(503, "shutting-down", "the server is shutting down"));
             return;
         }
-        if (!pool.tryAdmit()) {
+        WorkerPool.Slot slot = pool.tryAdmit();
+        if (slot == null) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(pool.retryAfterSeconds()));
             reject(ctx, new ApiException(503, "queue-full", "the server is busy ("
                     + pool.admitted() + " requests admitted); retry later"));
             return;
         }
-        Exchange ex = new Exchange(ctx, op, params, arrival);
+        long reserve = Math.max(length, 0);
+        if (reserve > bodyMemory.capacity()) {
+            slot.close();
+            reject(ctx, ApiException.tooLarge("the body of " + reserve + " bytes is more than this server may hold"
+                    + " for request bodies (" + (bodyMemory.capacity() >> 20) + " MiB of its memory budget)"));
+            return;
+        }
+        if (!bodyMemory.tryReserve(reserve)) {
+            slot.close();
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(pool.retryAfterSeconds()));
+            reject(ctx, new ApiException(503, "insufficient-memory", "the server holds as many request bodies as"
+                    + " its memory allows (" + bodyMemory.capacity() / (1 << 20) + " MiB); retry later"));
+            return;
+        }
+        Exchange ex = new Exchange(ctx, op, params, slot, reserve);
         if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
             ctx.response().writeContinue(); // only now: an early refusal above is the final answer instead
         }
-        BodyReader.read(req, config.maxUploadBytes(), field, length, new BodyReader.Listener() {
-            @Override
-            public void body(byte[] bytes) {
-                ex.bodyRead(bytes);
-            }
-
-            @Override
-            public void failed(ApiException e) {
-                ex.failEarly(e);
-            }
-        });
+        ex.readBody(field, length);
     }
 
     private Params compressParams(HttpServerRequest req) {
         double q = EncodeOptions.DEFAULT_QUALITY;
         String qs = req.getParam("quality");
         if (qs != null) {
-            try {
-                q = Double.parseDouble(qs.strip());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("quality must be a number from 1 to 8, got '" + qs + "'");
+            if (!DECIMAL.matcher(qs).matches()) {
+                throw ApiException.badRequest("quality must be a decimal number from 1 to 8 (such as 4 or 3.5), got '"
+                        + Problem.printable(qs) + "'");
             }
+            q = Double.parseDouble(qs);
             if (!(q >= 1 && q <= 8)) {
                 throw ApiException.badRequest("quality must be from 1 to 8, got " + qs);
             }
         }
         String model = req.getParam("model");
         if (model != null && !registry.ids().contains(model)) {
-            throw ApiException.invalid("unknown model id '" + model + "' (available: "
+            throw ApiException.invalid("unknown model id '" + Problem.printable(model) + "' (available: "
                     + String.join(", ", registry.ids()) + ")");
         }
         return new Params(q, model, null);
@@ -301,7 +419,7 @@ public final class AeicServer {
             format = "jpeg";
         }
         if (!format.equals("png") && !format.equals("jpeg")) {
-            throw ApiException.badRequest("format must be png or jpeg, got '" + f + "'");
+            throw ApiException.badRequest("format must be png or jpeg, got '" + Problem.printable(f) + "'");
         }
         return new Params(0, null, format);
     }
@@ -319,7 +437,7 @@ public final class AeicServer {
                 || (op == Operation.COMPRESS ? type.startsWith("image/") && !type.equals(AEIC_TYPE)
                         : type.equals(AEIC_TYPE));
         if (!ok) {
-            throw ApiException.unsupported("Content-Type " + ct + " is not accepted here: send "
+            throw ApiException.unsupported("Content-Type " + Problem.printable(ct) + " is not accepted here: send "
                     + (op == Operation.COMPRESS ? "an image (image/*)" : "an AEIC stream (" + AEIC_TYPE + ")")
                     + ", application/octet-stream, or multipart/form-data with a file field 'image'");
         }
@@ -332,12 +450,10 @@ public final class AeicServer {
         if (cl == null) {
             return -1;
         }
-        long n;
-        try {
-            n = Long.parseLong(cl.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("malformed Content-Length: " + cl);
+        if (!cl.matches("[0-9]{1,18}")) {
+            throw ApiException.badRequest("malformed Content-Length: " + Problem.printable(cl));
         }
+        long n = Long.parseLong(cl);
         if (n > config.maxUploadBytes()) {
             throw ApiException.tooLarge("the body of " + n + " bytes exceeds the limit of "
                     + config.maxUploadBytes() + " bytes");
@@ -346,134 +462,261 @@ public final class AeicServer {
     }
 
     /**
-     * Answers with a problem. When the body has not been read (an early refusal), the connection is closed after
-     * the answer; a small body is read and dropped first, so that the client is not reset while still sending.
+     * Answers with a problem. When the body has not been read to its end (an early refusal, a body that failed or
+     * timed out), the connection is closed after the answer and what is left of the body is never read: a refusal
+     * costs the server nothing but the headers.
      */
     private void reject(RoutingContext ctx, ApiException e) {
+        reject(ctx, e, false);
+    }
+
+    /** As above; {@code close}: close the connection after the answer even when the request was read whole. */
+    private void reject(RoutingContext ctx, ApiException e, boolean close) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse resp = ctx.response();
         metrics.rejected(e.kind, e.status);
-        boolean unread = !req.isEnded();
+        boolean unread = close || !req.isEnded();
         if (unread) {
             resp.putHeader(HttpHeaders.CONNECTION, "close");
         }
         Future<Void> sent = Problem.send(resp, e.status, e.kind, e.getMessage(), req.path());
         if (unread) {
-            drainAndClose(req, sent);
+            try {
+                req.handler(null).endHandler(null); // later bytes are dropped as they come, never buffered
+                req.resume();
+            } catch (IllegalStateException alreadyEnded) {
+                // nothing left to drop
+            }
+            sent.onComplete(ar -> req.connection().close());
         }
     }
 
     /**
-     * After an early answer: reads and drops the rest of a body of up to {@link #DRAIN_LIMIT} bytes (for at most
-     * {@link #DRAIN_MILLIS}) and closes the connection; a larger declared body is not read at all.
+     * One coding request from admission to answer. It owns the admission slot and the memory reserved for it, and
+     * gives them back in {@link #finish}, exactly once: on the event loop while the body is read (body complete
+     * or not, client gone, body too slow), and on the worker once the work is handed over (whatever the work's
+     * end: done, refused, failed, stopped by its deadline or by the client leaving). Work handed to the pool always
+     * runs, if only to see that it should stop; so every path ends in {@link #finish}.
      */
-    private void drainAndClose(HttpServerRequest req, Future<Void> sent) {
-        long declared;
-        try {
-            String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-            declared = cl == null ? -1 : Long.parseLong(cl.strip());
-        } catch (NumberFormatException e) {
-            declared = Long.MAX_VALUE;
-        }
-        if (declared > DRAIN_LIMIT) {
-            sent.onComplete(ar -> req.connection().close());
-            return;
-        }
-        long[] seen = {0};
-        long timer = vertx.setTimer(DRAIN_MILLIS, id -> req.connection().close());
-        try {
-            req.handler(b -> {
-                seen[0] += b.length();
-                if (seen[0] > DRAIN_LIMIT) {
-                    vertx.cancelTimer(timer);
-                    req.connection().close();
-                }
-            });
-            req.endHandler(v -> {
-                vertx.cancelTimer(timer);
-                sent.onComplete(ar -> req.connection().close());
-            });
-            req.resume();
-        } catch (IllegalStateException alreadyEnded) {
-            vertx.cancelTimer(timer);
-            sent.onComplete(ar -> req.connection().close());
-        }
-    }
-
-    /** One coding request from admission to answer; its admission is released exactly once. */
-    private final class Exchange {
+    private final class Exchange implements Coding.Control {
         final RoutingContext ctx;
         final Operation op;
         final Params params;
-        final long arrival;
         final Context context;
-        final long timer;
-        /** Set on the event loop when the answer is decided; read by the worker to stop early. */
+        private final WorkerPool.Slot slot;
+        /** Body bytes reserved in {@link #bodyMemory}; on the event loop only. */
+        private long bodyReserved;
+        /** Image bytes reserved in {@link #codingMemory}; on the worker only. */
+        private long codingReserved;
+        private BodyReader body;
+        private long bodyStart;
+        private long timer = -1;
+        /** The body is read and the work is the pool's: from then on only the worker calls {@link #finish}. */
+        private boolean handedOver;
+        /** Set on the event loop when the answer is decided or the client left; read by the worker to stop. */
         volatile boolean over;
-        private boolean released;
+        /** System.nanoTime() by which the work must end; set when the body is complete and when the size is known. */
+        private volatile long deadline;
+        private long bodyEnd;
+        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Exchange(RoutingContext ctx, Operation op, Params params, long arrival) {
+        Exchange(RoutingContext ctx, Operation op, Params params, WorkerPool.Slot slot, long bodyReserved) {
             this.ctx = ctx;
             this.op = op;
             this.params = params;
-            this.arrival = arrival;
+            this.slot = slot;
+            this.bodyReserved = bodyReserved;
             this.context = vertx.getOrCreateContext();
-            this.timer = vertx.setTimer(config.requestTimeoutMs(), id -> timedOut());
-            ctx.response().closeHandler(v -> {
-                if (!over) {
-                    over = true; // the client left: drop the work
-                    vertx.cancelTimer(timer);
+            ctx.response().closeHandler(v -> clientGone());
+        }
+
+        void readBody(String field, long length) {
+            bodyStart = System.nanoTime();
+            body = BodyReader.read(ctx.request(), config.maxUploadBytes(), field, length, new BodyReader.Listener() {
+                @Override
+                public ApiException received(long total) {
+                    return grow(total);
+                }
+
+                @Override
+                public void body(byte[] bytes) {
+                    bodyRead(bytes);
+                }
+
+                @Override
+                public void failed(ApiException e) {
+                    bodyFailed(e);
+                }
+            });
+            if (!handedOver && !finished.get()) {
+                armBodyTimer();
+            }
+        }
+
+        /** A chunked body past what was reserved for it takes more of the body memory, or is refused. */
+        private ApiException grow(long total) {
+            if (total <= bodyReserved) {
+                return null;
+            }
+            long more = Math.max(total - bodyReserved, 64 << 10); // in steps, not per chunk
+            if (!bodyMemory.tryReserve(more)) {
+                return new ApiException(503, "insufficient-memory", "the server holds as many request bodies as its"
+                        + " memory allows; retry later");
+            }
+            bodyReserved += more;
+            return null;
+        }
+
+        /**
+         * The body deadline, as Apache's mod_reqtimeout counts it: {@code bodyTimeout} for the start, one second
+         * more for each {@code bodyMinRate} bytes received. A client slower than that gets 408 and is cut off.
+         */
+        private void armBodyTimer() {
+            long allowedMs = config.bodyTimeoutMs() + body.received() * 1000 / config.bodyMinRate();
+            long leftMs = allowedMs - (System.nanoTime() - bodyStart) / 1_000_000;
+            if (leftMs <= 0) {
+                bodyTooSlow();
+                return;
+            }
+            timer = vertx.setTimer(leftMs, id -> {
+                timer = -1;
+                if (!handedOver && !finished.get()) {
+                    armBodyTimer();
                 }
             });
         }
 
-        void bodyRead(byte[] body) {
-            if (over) {
-                release();
+        private void bodyTooSlow() {
+            answer(new ApiException(408, "request-timeout", "the request body arrived too slowly: "
+                    + body.received() + " bytes in " + (System.nanoTime() - bodyStart) / 1_000_000 + " ms (the server"
+                    + " allows " + config.bodyTimeoutMs() + " ms, plus 1 s for every " + config.bodyMinRate()
+                    + " bytes)"));
+            finish();
+        }
+
+        private void bodyFailed(ApiException e) {
+            answer(e);
+            finish();
+        }
+
+        private void bodyRead(byte[] bytes) {
+            cancelTimer();
+            if (over) { // the client left while the last bytes came in
+                finish();
                 return;
             }
-            pool.execute(() -> work(body));
+            handedOver = true;
+            bodyEnd = System.nanoTime();
+            deadline = bodyEnd + config.codingDeadlineMs(0) * 1_000_000;
+            // waiting for a worker past the base deadline is answered from here; the worker then sees 'over'
+            timer = vertx.setTimer(config.requestTimeoutMs(), id -> {
+                timer = -1;
+                if (!started) {
+                    answer(timedOut(0));
+                }
+            });
+            pool.execute(() -> work(bytes));
+        }
+
+        private volatile boolean started;
+
+        private void clientGone() {
+            if (over) {
+                return;
+            }
+            over = true; // the worker drops the work
+            cancelTimer();
+            if (!handedOver) {
+                finish();
+            }
+        }
+
+        private void cancelTimer() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+
+        @Override
+        public void admit(long pixels, long bytesPerPixel) throws AeicAbortedException {
+            deadline = bodyEnd + config.codingDeadlineMs(pixels) * 1_000_000;
+            long need = pixels * bytesPerPixel;
+            if (need > codingMemory.capacity()) {
+                String detail = "coding this " + pixels + "-pixel image needs about " + (need >> 20) + " MiB, more"
+                        + " than this server's memory budget for coding (" + (codingMemory.capacity() >> 20) + " MiB)";
+                throw op == Operation.COMPRESS ? ApiException.tooLarge(detail) : ApiException.invalid(detail);
+            }
+            try {
+                if (!codingMemory.reserve(need, this::keepGoing)) {
+                    throw new AeicAbortedException();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AeicAbortedException();
+            }
+            codingReserved = need;
+        }
+
+        @Override
+        public boolean keepGoing() {
+            return !over && System.nanoTime() - deadline < 0;
         }
 
         /** On a worker. */
-        private void work(byte[] body) {
+        private void work(byte[] bytes) {
+            started = true;
             try {
-                if (over) {
+                if (!keepGoing()) {
+                    if (!over) {
+                        context.runOnContext(v -> answer(timedOut(0)));
+                    }
                     return;
                 }
                 long t0 = System.nanoTime();
                 if (op == Operation.COMPRESS) {
-                    Coding.Compressed c = coding.compress(body, params.quality(), params.model(), () -> !over);
-                    metrics.coded(op.label, (long) c.info().width() * c.info().height(), body.length,
+                    Coding.Compressed c = coding.compress(bytes, params.quality(), params.model(), this);
+                    metrics.coded(op.label, (long) c.info().width() * c.info().height(), bytes.length,
                             c.stream().length, System.nanoTime() - t0);
                     context.runOnContext(v -> sendCompressed(c));
                 } else {
-                    Coding.Decompressed d = coding.decompress(body, params.format(), () -> !over);
-                    metrics.coded(op.label, (long) d.info().width() * d.info().height(), body.length,
+                    Coding.Decompressed d = coding.decompress(bytes, params.format(), this);
+                    metrics.coded(op.label, (long) d.info().width() * d.info().height(), bytes.length,
                             d.image().length, System.nanoTime() - t0);
                     context.runOnContext(v -> sendDecompressed(d));
                 }
             } catch (ApiException e) {
-                context.runOnContext(v -> fail(e));
+                context.runOnContext(v -> answer(e));
             } catch (AeicAbortedException e) {
-                // answered already (timeout) or nobody is listening
+                if (!over) { // stopped by the deadline, not by an answer already given or a client gone
+                    long pixels = codingReserved / (op == Operation.COMPRESS ? Coding.COMPRESS_BYTES_PER_PIXEL
+                            : Coding.DECOMPRESS_BYTES_PER_PIXEL);
+                    context.runOnContext(v -> answer(timedOut(pixels)));
+                }
             } catch (OutOfMemoryError e) {
-                context.runOnContext(v -> fail(new ApiException(503, "insufficient-memory",
+                context.runOnContext(v -> answer(new ApiException(503, "insufficient-memory",
                         "not enough memory to code this image now; try again later or send a smaller image")));
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, op.label + " failed", e);
-                context.runOnContext(v -> fail(new ApiException(500, "internal", "internal error while coding")));
+                context.runOnContext(v -> answer(new ApiException(500, "internal", "internal error while coding")));
             } finally {
-                release();
+                finish();
             }
         }
 
+        private ApiException timedOut(long pixels) {
+            return new ApiException(504, "timeout", "the request took longer than its deadline of "
+                    + config.codingDeadlineMs(pixels) + " ms (" + config.requestTimeoutMs() + " ms, plus "
+                    + config.timeoutPerMegapixelMs() + " ms per megapixel)");
+        }
+
+        /** Takes the right to answer: true once, for the first answer; on the event loop. */
         private boolean claim() {
             if (over) {
                 return false;
             }
             over = true;
-            vertx.cancelTimer(timer);
+            cancelTimer();
             return true;
         }
 
@@ -503,34 +746,28 @@ public final class AeicServer {
                     .putHeader("X-AEIC-Width", String.valueOf(info.width()))
                     .putHeader("X-AEIC-Height", String.valueOf(info.height()))
                     .putHeader("X-AEIC-Bpp", String.format(Locale.ROOT, "%.4f", info.bpp()))
-                    .putHeader("X-AEIC-Model", info.modelId())
+                    .putHeader("X-AEIC-Model", Problem.printable(info.modelId()))
                     .end(Buffer.buffer(d.image()));
         }
 
-        private void fail(ApiException e) {
+        /** A problem answer, unless the request has one already or its client left; on the event loop. */
+        private void answer(ApiException e) {
             if (claim()) {
                 reject(ctx, e);
             }
         }
 
-        /** A refusal while the body is being read (too large, malformed multipart). */
-        void failEarly(ApiException e) {
-            fail(e);
-            release();
-        }
-
-        private void timedOut() {
-            if (claim()) {
-                reject(ctx, new ApiException(504, "timeout", "the request took longer than "
-                        + config.requestTimeoutMs() + " ms"));
+        /** Gives back the slot and the memory; the first call does it, later ones do nothing. */
+        private void finish() {
+            if (!finished.compareAndSet(false, true)) {
+                return;
             }
-        }
-
-        private synchronized void release() {
-            if (!released) {
-                released = true;
-                pool.release();
+            if (codingReserved > 0) {
+                codingMemory.release(codingReserved);
             }
+            // bodyReserved is written on the event loop only; the hand-over to the pool orders it before this read
+            bodyMemory.release(bodyReserved);
+            slot.close();
         }
     }
 

@@ -10,6 +10,12 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class BodyReader {
     interface Listener {
+        /**
+         * {@code total} bytes of body have arrived so far; returns a refusal to stop reading (say, no memory left
+         * for them), or null to go on.
+         */
+        ApiException received(long total);
+
         void body(byte[] bytes);
 
         void failed(ApiException e);
@@ -38,8 +44,15 @@ final class BodyReader {
      * @param field the multipart field holding the data, or null for a raw body
      * @param expected the Content-Length, or -1
      */
-    static void read(HttpServerRequest request, long limit, String field, long expected, Listener listener) {
-        new BodyReader(request, limit, field, listener, expected).start();
+    static BodyReader read(HttpServerRequest request, long limit, String field, long expected, Listener listener) {
+        BodyReader r = new BodyReader(request, limit, field, listener, expected);
+        r.start();
+        return r;
+    }
+
+    /** Bytes of body received so far (the whole body, multipart framing included). */
+    long received() {
+        return received;
     }
 
     private void start() {
@@ -74,8 +87,11 @@ final class BodyReader {
             if (done) {
                 return;
             }
-            if (received > limit) {
-                fail(ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes"));
+            ApiException refusal = received > limit
+                    ? ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes")
+                    : listener.received(received);
+            if (refusal != null) {
+                fail(refusal);
             } else if (field == null) {
                 buffer.appendBuffer(b);
             }
@@ -88,6 +104,12 @@ final class BodyReader {
                 fail(ApiException.badRequest(attr != null
                         ? "multipart field '" + field + "' must be a file part (with a filename)"
                         : "multipart body has no file field '" + field + "'"));
+                return;
+            }
+            if (!done && field != null && !fieldEnded) {
+                // the decoder hands over a part only at its closing boundary: a body that ends first is truncated
+                fail(ApiException.badRequest("multipart body ends inside the file field '" + field
+                        + "' (no closing boundary)"));
                 return;
             }
             finish();

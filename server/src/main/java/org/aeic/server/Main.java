@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Each option may also be set by the environment variable named in brackets.",
             "SIGTERM stops accepting connections and lets requests in flight finish (up to the shutdown grace)."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "${env:AEIC_PORT:-8080}", paramLabel = "PORT",
             description = "TCP port [AEIC_PORT]. Default: ${DEFAULT-VALUE}")
     int port;
@@ -32,9 +35,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " says so [AEIC_MAX_UPLOAD_BYTES]. Default: ${DEFAULT-VALUE} (64 MiB)")
     long maxUploadBytes;
 
-    @Option(names = "--max-pixels", defaultValue = "${env:AEIC_MAX_PIXELS:-50000000}", paramLabel = "N",
+    @Option(names = "--max-pixels", defaultValue = "${env:AEIC_MAX_PIXELS:-12582912}", paramLabel = "N",
             description = "largest image (width x height) to compress (413 above) or that a stream may declare"
-                    + " (422 above) [AEIC_MAX_PIXELS]. Default: ${DEFAULT-VALUE}")
+                    + " (422 above) [AEIC_MAX_PIXELS]. Default: ${DEFAULT-VALUE} (4096 x 3072)")
     long maxPixels;
 
     @Option(names = "--workers", defaultValue = "${env:AEIC_WORKERS:-${sys:aeic.cores}}", paramLabel = "N",
@@ -47,10 +50,37 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " [AEIC_QUEUE_LENGTH]. Default: ${DEFAULT-VALUE}")
     int queueLength;
 
-    @Option(names = "--request-timeout", defaultValue = "${env:AEIC_REQUEST_TIMEOUT:-120}", paramLabel = "SECONDS",
-            description = "time from arrival to answer; past it 504 and the work is dropped [AEIC_REQUEST_TIMEOUT]."
+    @Option(names = "--request-timeout", defaultValue = "${env:AEIC_REQUEST_TIMEOUT:-30}", paramLabel = "SECONDS",
+            description = "deadline from the end of the body to the answer, plus --timeout-per-megapixel for each"
+                    + " million pixels of the image; past it 504 and the work stops [AEIC_REQUEST_TIMEOUT]."
                     + " Default: ${DEFAULT-VALUE}")
     double requestTimeout;
+
+    @Option(names = "--timeout-per-megapixel", defaultValue = "${env:AEIC_TIMEOUT_PER_MEGAPIXEL:-20}",
+            paramLabel = "SECONDS", description = "what each million pixels add to the deadline"
+                    + " [AEIC_TIMEOUT_PER_MEGAPIXEL]. Default: ${DEFAULT-VALUE}")
+    double timeoutPerMegapixel;
+
+    @Option(names = "--body-timeout", defaultValue = "${env:AEIC_BODY_TIMEOUT:-10}", paramLabel = "SECONDS",
+            description = "time for a request body, plus 1 s for every --body-min-rate bytes received; a slower"
+                    + " client gets 408 and is disconnected [AEIC_BODY_TIMEOUT]. Default: ${DEFAULT-VALUE}")
+    double bodyTimeout;
+
+    @Option(names = "--body-min-rate", defaultValue = "${env:AEIC_BODY_MIN_RATE:-32768}", paramLabel = "BYTES",
+            description = "bytes per second a client must keep up while sending a body [AEIC_BODY_MIN_RATE]."
+                    + " Default: ${DEFAULT-VALUE}")
+    long bodyMinRate;
+
+    @Option(names = "--idle-timeout", defaultValue = "${env:AEIC_IDLE_TIMEOUT:-60}", paramLabel = "SECONDS",
+            description = "a connection with no traffic this long is closed [AEIC_IDLE_TIMEOUT]."
+                    + " Default: ${DEFAULT-VALUE}")
+    double idleTimeout;
+
+    @Option(names = "--memory-budget", defaultValue = "${env:AEIC_MEMORY_BUDGET:-0}", paramLabel = "MIB",
+            description = "heap that request bodies (a quarter) and images being coded (the rest) may hold; work"
+                    + " waits for it, and an image that can never fit is refused [AEIC_MEMORY_BUDGET]."
+                    + " Default: ${DEFAULT-VALUE} (60% of the maximum heap, -Xmx)")
+    long memoryBudget;
 
     @Option(names = "--shutdown-grace", defaultValue = "${env:AEIC_SHUTDOWN_GRACE:-60}", paramLabel = "SECONDS",
             description = "how long a shutdown waits for requests in flight [AEIC_SHUTDOWN_GRACE]."
@@ -62,7 +92,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength,
-                    Math.round(requestTimeout * 1000), Math.round(shutdownGrace * 1000));
+                    Math.round(requestTimeout * 1000), Math.round(timeoutPerMegapixel * 1000),
+                    Math.round(bodyTimeout * 1000), bodyMinRate, Math.round(idleTimeout * 1000),
+                    memoryBudget << 20, Math.round(shutdownGrace * 1000));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -70,14 +102,25 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         try {
             server = AeicServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("aeic-server: cannot start: " + e.getCause().getMessage());
+            spec.commandLine().getErr().println("aeic-server: cannot start: " + e.getCause().getMessage());
+            return 1;
+        } catch (java.util.concurrent.TimeoutException e) {
+            spec.commandLine().getErr().println("aeic-server: cannot start: not listening after 60 s");
             return 1;
         }
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         System.out.printf("aeic-server listening on http://%s:%d/ (%d workers, queue %d, max %d pixels, %d bytes"
-                        + " per upload; %s kernel%s)%n", config.host(), server.port(), config.workers(),
-                config.queueLength(), config.maxPixels(), config.maxUploadBytes(), vector ? "Vector API" : "portable",
+                        + " per upload, memory budget %d MiB; %s kernel%s)%n", config.host(), server.port(),
+                config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
+                config.effectiveMemoryBudget() >> 20, vector ? "Vector API" : "portable",
                 vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
+        long codable = (long) ((config.effectiveMemoryBudget() * (1 - AeicServer.BODY_SHARE))
+                / Coding.DECOMPRESS_BYTES_PER_PIXEL);
+        if (codable < config.maxPixels()) {
+            System.out.printf("aeic-server: warning: the memory budget (%d MiB) decodes images of up to %d pixels,"
+                    + " fewer than --max-pixels %d; give java more heap (-Xmx) or lower --max-pixels%n",
+                    config.effectiveMemoryBudget() >> 20, codable, config.maxPixels());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<Thread> hook = new AtomicReference<>(new Thread(() -> {
             System.out.println("aeic-server: shutting down, finishing requests in flight");

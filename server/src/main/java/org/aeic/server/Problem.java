@@ -14,6 +14,26 @@ final class Problem {
     private Problem() {
     }
 
+    /**
+     * A client's or a stream's string as it may appear in an answer: control characters as {@code \\uXXXX}, at most
+     * 200 characters.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 200; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.length() < 200 ? b.toString() : b + "...";
+    }
+
     static JsonObject json(int status, String kind, String detail, String instance) {
         JsonObject o = new JsonObject()
                 .put("type", TYPE_PREFIX + kind)

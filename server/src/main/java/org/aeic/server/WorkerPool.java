@@ -3,12 +3,14 @@ package org.aeic.server;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The codec workers and the admission count that bounds them. A request is admitted (before its body is read)
  * only while fewer than {@code workers + queueCapacity} requests are admitted; so the executor's queue, the
  * memory held by bodies and the wait are all bounded, and a refused request costs nothing but its headers.
+ * An admission is a {@link Slot}: given back once, by whoever ends the request (see {@code AeicServer.Exchange}).
  */
 final class WorkerPool {
     private final int workers;
@@ -31,22 +33,30 @@ final class WorkerPool {
                 });
     }
 
-    /** Takes a place for one request, or returns false when all are taken. */
-    boolean tryAdmit() {
-        int limit = workers + queueCapacity;
-        for (;;) {
-            int a = admitted.get();
-            if (a >= limit) {
-                return false;
-            }
-            if (admitted.compareAndSet(a, a + 1)) {
-                return true;
+    /** One admitted request's place; {@link #close} gives it back, once, however often it is called. */
+    final class Slot implements AutoCloseable {
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
+                admitted.decrementAndGet();
             }
         }
     }
 
-    void release() {
-        admitted.decrementAndGet();
+    /** Takes a place for one request, or returns null when all are taken. */
+    Slot tryAdmit() {
+        int limit = workers + queueCapacity;
+        for (;;) {
+            int a = admitted.get();
+            if (a >= limit) {
+                return null;
+            }
+            if (admitted.compareAndSet(a, a + 1)) {
+                return new Slot();
+            }
+        }
     }
 
     /** Runs {@code job} on a worker; the caller holds an admission, which bounds the executor's queue. */

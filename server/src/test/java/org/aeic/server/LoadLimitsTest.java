@@ -80,7 +80,7 @@ class LoadLimitsTest {
 
     @Test
     void slowRequestsTimeOutWith504(Vertx vertx) throws Exception {
-        AeicServer server = TestSupport.start(TestSupport.config().withWorkers(1).withRequestTimeoutMs(40));
+        AeicServer server = TestSupport.start(TestSupport.config().withWorkers(1).withRequestTimeoutMs(40, 0));
         try {
             WebClient client = TestSupport.client(vertx, server);
             HttpResponse<Buffer> r = await(client.post("/v1/compress").putHeader("Content-Type", "image/png")
@@ -126,8 +126,9 @@ class LoadLimitsTest {
         assertEquals(0, code);
         String help = out.toString().replaceAll("\\s+", " ");
         for (String want : new String[] {"--port", "AEIC_PORT", "Default: 8080", "--max-upload-bytes",
-            "Default: 67108864", "--max-pixels", "Default: 50000000", "--workers", "AEIC_WORKERS",
-            "--queue-length", "Default: 16", "--request-timeout", "Default: 120", "--shutdown-grace"}) {
+            "Default: 67108864", "--max-pixels", "Default: 12582912", "--workers", "AEIC_WORKERS",
+            "--queue-length", "Default: 16", "--request-timeout", "Default: 30", "--timeout-per-megapixel",
+            "--body-timeout", "--body-min-rate", "--idle-timeout", "--memory-budget", "--shutdown-grace"}) {
             assertTrue(help.contains(want), "help lacks " + want + ":\n" + help);
         }
     }
