@@ -32,6 +32,7 @@ import org.aeic.codec.image.PlanarImage;
 import org.aeic.proto.StreamHeader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz targets for the stream decoder (Jazzer, JUnit 5 integration).
@@ -67,6 +68,7 @@ import org.junit.jupiter.api.Test;
  * <p>The seeds depend on the tiny model's SHA-256: after regenerating {@code testdata/golden/tiny-model.aeicm},
  * regenerate them too with {@code -Daeic.regenerateFuzzSeeds=true} ({@link #regenerateSeeds}).
  */
+@ExtendWith(QuietJazzer.class)
 class StreamFuzzTest {
     static final Path MODEL = Path.of("..", "testdata", "golden", "tiny-model.aeicm");
     static final Path INPUTS = Path.of("src", "test", "resources", "org", "aeic", "codec", "fuzz",
