@@ -687,9 +687,9 @@ class MainTest {
     @Test
     void qualityOutOfRange() throws Exception {
         Path png = rgbPng("in.png", 17, 9);
-        assertUsage(run("compress", png, "-q", "9"), "quality");
-        assertUsage(run("compress", png, "-q", "0"), "quality");
-        assertUsage(run("compress", png, "-q", "high"), "high");
+        assertUsage(run("compress", png, "-q", "9"), "quality must be a number from 1 to 8, got '9'");
+        assertUsage(run("compress", png, "-q", "0"), "quality must be a number from 1 to 8, got '0'");
+        assertUsage(run("compress", png, "-q", "high"), "quality must be a number from 1 to 8, got 'high'");
         assertFiles(dir, "in.png");
     }
 
@@ -902,14 +902,6 @@ class MainTest {
         // a quality it has: no word
         assertOk(run("compress", png, "-o", aeic, "--force", "--model", fixed.id(), "-q",
                 CompressCommand.fmt(fixed.qualities().get(0))));
-    }
-
-    @Test
-    void qualityThatIsNotANumber() throws Exception {
-        Path png = rgbPng("in.png", 17, 9);
-        assertUsage(run("compress", png, "-q", "abc"), "quality must be a number from 1 to 8, got 'abc'");
-        assertUsage(run("compress", png, "-q", "9"), "quality must be a number from 1 to 8, got '9'");
-        assertFiles(dir, "in.png");
     }
 
     @Test
