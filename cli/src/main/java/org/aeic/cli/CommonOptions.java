@@ -32,6 +32,9 @@ final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
+    /** The status line on screen, if any: a message ends it first, so that it starts on a line of its own. */
+    private Progress progress = Progress.NONE;
+
     int threads() {
         return threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
     }
@@ -79,12 +82,14 @@ final class CommonOptions {
         if (quiet && verbose) {
             throw new ParameterException(mixee.commandLine(), "--quiet and --verbose exclude each other");
         }
-        return Progress.of(err(), stdio().terminal(), quiet, batch);
+        progress = Progress.of(err(), stdio().terminal(), quiet, batch);
+        return progress;
     }
 
     /** A line on stderr with --verbose. */
     void verbose(String line) {
         if (verbose) {
+            progress.end(false);
             err().println("aeic: " + Text.printable(line));
             err().flush();
         }
@@ -92,6 +97,7 @@ final class CommonOptions {
 
     /** A warning on stderr (even with --quiet: it says the output is not what was asked for). */
     void warn(String line) {
+        progress.end(false);
         err().println("aeic: warning: " + Text.printable(line));
         err().flush();
     }

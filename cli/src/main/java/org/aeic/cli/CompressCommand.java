@@ -109,9 +109,12 @@ final class CompressCommand implements Callable<Integer> {
             }
             Outputs.checkWritable(target, common.force);
         }
-        PlanarImage img = read(in, opts.limits().maxPixels(), progress);
-        RateSearch.Result r = encodeForRate(img, opts, registry, progress);
-        progress.end(false);
+        RateSearch.Result r;
+        try {
+            r = encodeForRate(read(in, opts.limits().maxPixels(), progress), opts, registry, progress);
+        } finally {
+            progress.end(false); // an error message starts on a clean line
+        }
         if (target == null) {
             common.stdio().write(r.bytes());
         } else {

@@ -92,20 +92,24 @@ final class DecompressCommand implements Callable<Integer> {
             }
             Outputs.checkWritable(target, common.force);
         }
-        progress.status("reading " + (Stdio.isDash(in) ? "standard input" : in));
-        byte[] stream = Stdio.isDash(in) ? common.stdio().readAll() : Files.readAllBytes(in);
-        DecodedImage img = new AeicDecoder(opts, registry).decode(stream, null, (done, total) -> {
-            progress.bar(done, total, "tiles", "decoding");
-            return true;
-        });
-        common.verbose("model " + img.info().modelId() + ", quality " + CompressCommand.fmt(img.info().quality()));
-        progress.status("writing " + (target == null ? "standard output" : target));
-        if (target == null) {
-            ImageSaver.write(img.toBufferedImage(), common.stdio().out(), fmt);
-        } else {
-            ImageSaver.write(img.toBufferedImage(), target, fmt);
+        DecodedImage img;
+        try {
+            progress.status("reading " + (Stdio.isDash(in) ? "standard input" : in));
+            byte[] stream = Stdio.isDash(in) ? common.stdio().readAll() : Files.readAllBytes(in);
+            img = new AeicDecoder(opts, registry).decode(stream, null, (done, total) -> {
+                progress.bar(done, total, "tiles", "decoding");
+                return true;
+            });
+            common.verbose("model " + img.info().modelId() + ", quality " + CompressCommand.fmt(img.info().quality()));
+            progress.status("writing " + (target == null ? "standard output" : target));
+            if (target == null) {
+                ImageSaver.write(img.toBufferedImage(), common.stdio().out(), fmt);
+            } else {
+                ImageSaver.write(img.toBufferedImage(), target, fmt);
+            }
+        } finally {
+            progress.end(false); // an error message starts on a clean line
         }
-        progress.end(false);
         String line = String.format("%s: %dx%d", target == null ? "<stdout>" : target, img.image().width,
                 img.image().height);
         if (target == null) {

@@ -996,7 +996,15 @@ class MainTest {
         assertFalse(verbose.err().contains("searching"), verbose::toString); // no status line when not a terminal
 
         assertUsage(run("compress", png, "-o", dir.resolve("d.aeic"), "--quiet", "--verbose"), "--quiet");
-        assertFiles(dir, "in.png", "a.aeic", "b.aeic", "c.aeic");
+
+        // an error on a terminal: the status line is erased first, the message stands on its own line
+        Path bad = Files.write(dir.resolve("bad.png"), Arrays.copyOf(Files.readAllBytes(png), 60));
+        Result failed = runWith(new byte[0], true, "compress", bad, "-o", dir.resolve("e.aeic"));
+        assertEquals(Main.EXIT_FAILURE, failed.code(), failed::toString);
+        assertTrue(failed.err().contains("reading " + bad), failed::toString);
+        String last = failed.err().substring(failed.err().lastIndexOf('\r') + 1);
+        assertTrue(last.startsWith("aeic: ") && last.contains("bad.png"), failed::toString);
+        assertFiles(dir, "in.png", "a.aeic", "b.aeic", "c.aeic", "bad.png");
     }
 
     @Test
