@@ -40,6 +40,17 @@ import org.aeic.codec.ModelRegistry;
  */
 public final class AeicServer {
     private static final Logger LOG = Logger.getLogger(AeicServer.class.getName());
+    /**
+     * The access log: one line per request at INFO. It has no handler of its own and does not pass lines on, so a
+     * program that embeds the server (a test, say) prints none; {@code Main} sends it to standard output.
+     */
+    static final Logger ACCESS = Logger.getLogger("org.aeic.server.access");
+    private static final java.time.format.DateTimeFormatter ACCESS_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+
+    static {
+        ACCESS.setUseParentHandlers(false);
+    }
     static final String AEIC_TYPE = "image/x-aeic";
     /** Quality as a plain decimal: no sign, exponent, hex float or type suffix ({@code 0x1p2}, {@code 4d}). */
     private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,6})?");
@@ -245,6 +256,10 @@ public final class AeicServer {
      */
     private void screen(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
+        if (ACCESS.isLoggable(Level.INFO)) {
+            long t0 = System.nanoTime();
+            ctx.addEndHandler(v -> logAccess(ctx, t0));
+        }
         if (req.headers().contains(HttpHeaders.CONTENT_LENGTH) && req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             reject(ctx, ApiException.badRequest("the request has both Content-Length and Transfer-Encoding"), true);
             return;
@@ -262,6 +277,20 @@ public final class AeicServer {
             ctx.addBodyEndHandler(v -> channel.close());
         }
         ctx.next();
+    }
+
+    /**
+     * One line per answered request, as in the Common Log Format plus the time taken:
+     * {@code 127.0.0.1 - - [30/Nov/2026:06:40:00 +0000] "POST /v1/compress HTTP/1.1" 200 81233 0.412}.
+     */
+    private static void logAccess(RoutingContext ctx, long t0) {
+        HttpServerRequest req = ctx.request();
+        String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+        String uri = Problem.printable(req.uri());
+        ACCESS.info(String.format(Locale.ROOT, "%s - - [%s] \"%s %s %s\" %d %d %.3f", client,
+                ACCESS_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)), req.method(), uri,
+                req.version() == io.vertx.core.http.HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1",
+                ctx.response().getStatusCode(), ctx.response().bytesWritten(), (System.nanoTime() - t0) / 1e9));
     }
 
     /**
@@ -364,12 +393,56 @@ public final class AeicServer {
             return;
         }
         WorkerPool.Slot slot = pool.tryAdmit();
-        if (slot == null) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(pool.retryAfterSeconds()));
-            reject(ctx, new ApiException(503, "queue-full", "the server is busy ("
-                    + pool.admitted() + " requests admitted); retry later"));
+        if (slot != null) {
+            admitted(ctx, op, params, field, length, slot);
+        } else {
+            awaitPlace(ctx, op, params, field, length);
+        }
+    }
+
+    /**
+     * Every place is taken: the request waits up to the admission wait, its body unread (paused, so nothing is
+     * lost or buffered beyond the socket's), for one to free up; then it is refused. A place that frees goes to one
+     * waiting request instead of being raced for by new ones, and a client that retries at once is slowed down.
+     */
+    private void awaitPlace(RoutingContext ctx, Operation op, Params params, String field, long length) {
+        HttpServerRequest req = ctx.request();
+        long waitMs = config.admissionWaitMs();
+        if (waitMs == 0) {
+            refuseBusy(ctx);
             return;
         }
+        req.pause();
+        long until = System.nanoTime() + waitMs * 1_000_000;
+        boolean[] gone = {false};
+        ctx.response().closeHandler(v -> gone[0] = true);
+        vertx.setPeriodic(Math.min(25, waitMs), id -> {
+            if (gone[0]) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            WorkerPool.Slot slot = draining ? null : pool.tryAdmit();
+            if (slot != null) {
+                vertx.cancelTimer(id);
+                admitted(ctx, op, params, field, length, slot);
+                req.resume();
+            } else if (draining || System.nanoTime() - until >= 0) {
+                vertx.cancelTimer(id);
+                refuseBusy(ctx);
+            }
+        });
+    }
+
+    private void refuseBusy(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(pool.retryAfterSeconds()));
+        reject(ctx, new ApiException(503, "queue-full", "the server is busy ("
+                + pool.admitted() + " requests admitted); retry later"));
+    }
+
+    /** Holding a place: reserves the body's memory and reads it. */
+    private void admitted(RoutingContext ctx, Operation op, Params params, String field, long length,
+                          WorkerPool.Slot slot) {
+        HttpServerRequest req = ctx.request();
         long reserve = Math.max(length, 0);
         if (reserve > bodyMemory.capacity()) {
             slot.close();

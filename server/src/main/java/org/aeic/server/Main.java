@@ -50,6 +50,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " [AEIC_QUEUE_LENGTH]. Default: ${DEFAULT-VALUE}")
     int queueLength;
 
+    @Option(names = "--admission-wait", defaultValue = "${env:AEIC_ADMISSION_WAIT:-1}", paramLabel = "SECONDS",
+            description = "how long a request that finds the queue full waits, its body unread, for a place before"
+                    + " it gets 503 [AEIC_ADMISSION_WAIT]. Default: ${DEFAULT-VALUE}")
+    double admissionWait;
+
     @Option(names = "--request-timeout", defaultValue = "${env:AEIC_REQUEST_TIMEOUT:-30}", paramLabel = "SECONDS",
             description = "deadline from the end of the body to the answer, plus --timeout-per-megapixel for each"
                     + " million pixels of the image; past it 504 and the work stops [AEIC_REQUEST_TIMEOUT]."
@@ -87,16 +92,40 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     double shutdownGrace;
 
+    @Option(names = "--access-log", negatable = true, defaultValue = "${env:AEIC_ACCESS_LOG:-true}",
+            fallbackValue = "true", description = "print one line per request on standard output (Common Log Format"
+                    + " plus seconds taken); --no-access-log turns it off [AEIC_ACCESS_LOG]. Default: ${DEFAULT-VALUE}")
+    boolean accessLog;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength,
-                    Math.round(requestTimeout * 1000), Math.round(timeoutPerMegapixel * 1000),
+                    Math.round(admissionWait * 1000), Math.round(requestTimeout * 1000), Math.round(timeoutPerMegapixel * 1000),
                     Math.round(bodyTimeout * 1000), bodyMinRate, Math.round(idleTimeout * 1000),
                     memoryBudget << 20, Math.round(shutdownGrace * 1000));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        if (accessLog) {
+            java.util.logging.Handler out = new java.util.logging.StreamHandler(System.out,
+                    new java.util.logging.Formatter() {
+                        @Override
+                        public String format(java.util.logging.LogRecord r) {
+                            return r.getMessage() + System.lineSeparator();
+                        }
+                    }) {
+                @Override
+                public synchronized void publish(java.util.logging.LogRecord r) {
+                    super.publish(r);
+                    flush(); // a line as it happens, also when piped
+                }
+            };
+            AeicServer.ACCESS.addHandler(out);
+            AeicServer.ACCESS.setLevel(java.util.logging.Level.INFO);
+        } else {
+            AeicServer.ACCESS.setLevel(java.util.logging.Level.OFF);
         }
         AeicServer server;
         try {

@@ -12,6 +12,8 @@ package org.aeic.server;
  * @param workers               codec threads; each request is coded on one of them with one thread
  * @param queueLength           requests admitted beyond those being coded (reading their body or waiting for a
  *                              worker); more are refused with 503 before their body is read
+ * @param admissionWaitMs       how long a request that finds every place taken waits, its body unread, for one to
+ *                              free up before it is refused (0: refused at once)
  * @param requestTimeoutMs      time from the end of the body to the answer for an image of no pixels; the
  *                              deadline grows by {@code timeoutPerMegapixelMs} for each million pixels
  * @param timeoutPerMegapixelMs how much longer the deadline of an image is for each million pixels
@@ -24,8 +26,9 @@ package org.aeic.server;
  * @param shutdownGraceMs       how long a shutdown waits for requests in flight
  */
 public record ServerConfig(String host, int port, long maxUploadBytes, long maxPixels, int workers, int queueLength,
-                           long requestTimeoutMs, long timeoutPerMegapixelMs, long bodyTimeoutMs, long bodyMinRate,
-                           long idleTimeoutMs, long memoryBudgetBytes, long shutdownGraceMs) {
+                           long admissionWaitMs, long requestTimeoutMs, long timeoutPerMegapixelMs,
+                           long bodyTimeoutMs, long bodyMinRate, long idleTimeoutMs, long memoryBudgetBytes,
+                           long shutdownGraceMs) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L << 20;
     /**
@@ -34,6 +37,7 @@ public record ServerConfig(String host, int port, long maxUploadBytes, long maxP
      */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 3072;
     public static final int DEFAULT_QUEUE_LENGTH = 16;
+    public static final long DEFAULT_ADMISSION_WAIT_MS = 1_000;
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     /** About 7× the single-thread decode time per megapixel measured on AVX-512 (2.8 s), 2× on AVX2. */
     public static final long DEFAULT_TIMEOUT_PER_MEGAPIXEL_MS = 20_000;
@@ -58,6 +62,9 @@ public record ServerConfig(String host, int port, long maxUploadBytes, long maxP
         if (queueLength < 0) {
             throw new IllegalArgumentException("queue length must not be negative");
         }
+        if (admissionWaitMs < 0) {
+            throw new IllegalArgumentException("the admission wait must not be negative");
+        }
         if (requestTimeoutMs < 1 || timeoutPerMegapixelMs < 0 || bodyTimeoutMs < 1 || idleTimeoutMs < 1000
                 || shutdownGraceMs < 0) {
             throw new IllegalArgumentException("timeouts must be positive (the idle timeout at least 1 s)");
@@ -72,7 +79,8 @@ public record ServerConfig(String host, int port, long maxUploadBytes, long maxP
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_PIXELS,
-                Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE_LENGTH, DEFAULT_REQUEST_TIMEOUT_MS,
+                Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE_LENGTH, DEFAULT_ADMISSION_WAIT_MS,
+                DEFAULT_REQUEST_TIMEOUT_MS,
                 DEFAULT_TIMEOUT_PER_MEGAPIXEL_MS, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_BODY_MIN_RATE,
                 DEFAULT_IDLE_TIMEOUT_MS, 0, DEFAULT_SHUTDOWN_GRACE_MS);
     }
@@ -88,59 +96,72 @@ public record ServerConfig(String host, int port, long maxUploadBytes, long maxP
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, p, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(h, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withMaxUploadBytes(long b) {
-        return new ServerConfig(host, port, b, maxPixels, workers, queueLength, requestTimeoutMs,
+        return new ServerConfig(host, port, b, maxPixels, workers, queueLength, admissionWaitMs, requestTimeoutMs,
                 timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
     }
 
     public ServerConfig withMaxPixels(long p) {
-        return new ServerConfig(host, port, maxUploadBytes, p, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, p, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withWorkers(int w) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, w, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, w, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withQueueLength(int q) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, q, requestTimeoutMs,
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, q, admissionWaitMs, requestTimeoutMs,
+                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+    }
+
+    public ServerConfig withAdmissionWaitMs(long w) {
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, w, requestTimeoutMs,
                 timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
     }
 
     /** The base coding deadline and the time each megapixel adds. */
     public ServerConfig withRequestTimeoutMs(long base, long perMegapixel) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, base, perMegapixel,
-                bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs, base,
+                perMegapixel, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
     }
 
     /** The body timeout and the rate a client must keep up past it. */
     public ServerConfig withBodyTimeoutMs(long t, long minRate) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, t, minRate, idleTimeoutMs, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, t, minRate, idleTimeoutMs, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withIdleTimeoutMs(long t) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, t, memoryBudgetBytes, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, t, memoryBudgetBytes,
+                shutdownGraceMs);
     }
 
     public ServerConfig withMemoryBudgetBytes(long b) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, b, shutdownGraceMs);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, b,
+                shutdownGraceMs);
     }
 
     public ServerConfig withShutdownGraceMs(long t) {
-        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, requestTimeoutMs,
-                timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes, t);
+        return new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength, admissionWaitMs,
+                requestTimeoutMs, timeoutPerMegapixelMs, bodyTimeoutMs, bodyMinRate, idleTimeoutMs, memoryBudgetBytes,
+                t);
     }
 }

@@ -258,6 +258,31 @@ class HardeningTest {
     }
 
     @Test
+    void aRequestThatFindsTheQueueFullWaitsForAPlace() throws Exception {
+        // a long admission wait: the place held below is given back well within it
+        AeicServer server = TestSupport.start(TestSupport.config().withWorkers(1).withQueueLength(0)
+                .withAdmissionWaitMs(60_000));
+        try (Socket hold = new Socket("127.0.0.1", server.port())) {
+            hold.getOutputStream().write((compressRequest(100) + "x").getBytes(StandardCharsets.ISO_8859_1));
+            for (int k = 0; k < 200 && admittedWhenBusy(server) == 0; k++) {
+                Thread.sleep(25);
+            }
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                OutputStream out = s.getOutputStream();
+                out.write(compressRequest(SMALL.length).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(SMALL); // sent while waiting: kept, not dropped
+                out.flush();
+                hold.close(); // the place frees up
+                Raw r = readAnswer(s, false);
+                assertEquals(200, r.code(), r.body());
+            }
+        } finally {
+            TestSupport.stop(server);
+        }
+    }
+
+    @Test
     void overloadAnswersOnly200Or503AndEveryAdmissionComesBack() throws Exception {
         AeicServer server = TestSupport.start(TestSupport.config().withWorkers(1).withQueueLength(1));
         byte[] image = TestSupport.png(256, 256, 5);
@@ -435,6 +460,41 @@ class HardeningTest {
                 assertEquals("3.5", r.header("X-AEIC-Quality"));
             }
         } finally {
+            TestSupport.stop(server);
+        }
+    }
+
+    @Test
+    void everyAnswerIsOneAccessLogLine() throws Exception {
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AeicServer.ACCESS.addHandler(h);
+        AeicServer server = TestSupport.start(TestSupport.config());
+        try {
+            exchange(server, HEALTH);
+            exchange(server, "GET /nothing%1b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            for (int i = 0; i < 100 && lines.size() < 2; i++) {
+                Thread.sleep(20);
+            }
+            assertEquals(2, lines.size(), lines::toString);
+            assertTrue(lines.get(0).matches("127\\.0\\.0\\.1 - - \\[.+\\] \"GET /health HTTP/1\\.1\" 200 [0-9]+ [0-9.]+"),
+                    lines.get(0));
+            assertTrue(lines.get(1).contains("\"GET /nothing%1b HTTP/1.1\" 404 "), lines.get(1));
+        } finally {
+            AeicServer.ACCESS.removeHandler(h);
             TestSupport.stop(server);
         }
     }

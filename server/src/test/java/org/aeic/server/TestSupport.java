@@ -25,7 +25,9 @@ final class TestSupport {
     }
 
     static ServerConfig config() {
-        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withShutdownGraceMs(10_000);
+        // no admission wait: a full queue refuses at once, so that tests of refusals do not depend on timing
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withShutdownGraceMs(10_000)
+                .withAdmissionWaitMs(0);
     }
 
     static AeicServer start(ServerConfig config) {

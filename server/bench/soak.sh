@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Soak of the AEIC server (not a test): for DURATION seconds a mix of good and hostile traffic runs against a server
+# started here on localhost, and the server's RSS is printed every SAMPLE seconds, then the answers by status.
+# The mix, all at once:
+#   - compress of a Kodak-size photo at 8x the worker count (wrk)
+#   - decompress of its .aeic stream at 2 connections (wrk)
+#   - a loop of hostile requests: the largest image the pixel limit admits (a black PNG of 4096x3072, a few kB
+#     that cost seconds of coding), an image over the limit, a stream declaring 7168x6144, abandoned multipart
+#     bodies and 1 byte/s slow bodies (server/bench/attacks.py)
+# Every loop is bounded by DURATION; traffic goes to 127.0.0.1 only.
+#
+#   server/bench/soak.sh [IMAGE] [-- extra server flags]
+#
+# Environment: DURATION (s, default 300), SAMPLE (s, default 10), PORT (default 18095),
+# JAR (default server/target/aeic-server.jar), JAVA_OPTS (default "--add-modules jdk.incubator.vector").
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+IMAGE=${1:-../shared/datasets/kodak/kodim01.png}
+shift || true
+[ "${1:-}" = "--" ] && shift
+DURATION=${DURATION:-300}
+SAMPLE=${SAMPLE:-10}
+PORT=${PORT:-18095}
+JAR=${JAR:-server/target/aeic-server.jar}
+JAVA_OPTS=${JAVA_OPTS:---add-modules jdk.incubator.vector}
+WORKERS=${WORKERS:-$(nproc)}
+
+command -v wrk >/dev/null || { echo "soak.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "soak.sh: $JAR is missing (mvn -pl server -am package -DskipTests)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+pids=()
+server_pid=
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" "$@" > "$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -m1 'listening' "$tmp/server.log" || true
+base="http://127.0.0.1:$PORT"
+
+# inputs made here: the stream of IMAGE, a black PNG at the pixel limit, one over it, a stream declaring 7168x6144
+curl -fs -H 'Content-Type: application/octet-stream' --data-binary @"$IMAGE" "$base/v1/compress?quality=4" -o "$tmp/img.aeic"
+cat > "$tmp/Make.java" <<'JAVA'
+import java.awt.image.BufferedImage; import java.io.File; import javax.imageio.ImageIO;
+public class Make { public static void main(String[] a) throws Exception {
+  ImageIO.write(new BufferedImage(4096, 3072, BufferedImage.TYPE_BYTE_GRAY), "png", new File(a[0] + "/limit.png"));
+  ImageIO.write(new BufferedImage(7000, 7000, BufferedImage.TYPE_BYTE_GRAY), "png", new File(a[0] + "/over.png"));
+} }
+JAVA
+java "$tmp/Make.java" "$tmp"
+curl -fs -H 'Content-Type: application/octet-stream' --data-binary @"$tmp/limit.png" "$base/v1/compress?quality=1" \
+  -o "$tmp/limit.aeic" || true
+for body in post decompress; do
+  if [ $body = post ]; then f=$IMAGE; else f=$tmp/img.aeic; fi
+  cat > "$tmp/$body.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/octet-stream"
+local f = assert(io.open("$f", "rb"))
+wrk.body = f:read("*a")
+f:close()
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) codes = {} end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local agg = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("codes")) do agg[k] = (agg[k] or 0) + v end
+  end
+  for k, v in pairs(agg) do io.write(string.format("status %d %d\n", k, v)) end
+end
+LUA
+done
+
+wrk -t2 -c$((8 * WORKERS)) -d"${DURATION}s" --timeout 300s -s "$tmp/post.lua" "$base/v1/compress?quality=4" \
+  > "$tmp/wrk-compress.txt" 2>&1 &
+pids+=($!)
+wrk -t1 -c2 -d"${DURATION}s" --timeout 300s -s "$tmp/decompress.lua" "$base/v1/decompress?format=png" \
+  > "$tmp/wrk-decompress.txt" 2>&1 &
+pids+=($!)
+(
+  end=$((SECONDS + DURATION))
+  while [ $SECONDS -lt "$end" ]; do
+    for f in limit.png over.png; do
+      curl -s -o /dev/null -w "hostile $f %{http_code}\n" -m 300 -H 'Content-Type: application/octet-stream' \
+        --data-binary @"$tmp/$f" "$base/v1/compress?quality=1" &
+    done
+    [ -f "$tmp/limit.aeic" ] && curl -s -o /dev/null -w "hostile limit.aeic %{http_code}\n" -m 300 \
+      -H 'Content-Type: image/x-aeic' --data-binary @"$tmp/limit.aeic" "$base/v1/decompress" &
+    timeout 60 python3 server/bench/attacks.py --port "$PORT" --image "$IMAGE" --n 18 --slow-seconds 15 \
+      --only abandoned,slow | sed 's/^/hostile /'
+    wait
+  done
+) > "$tmp/hostile.txt" 2>&1 &
+pids+=($!)
+
+printf '%6s %9s %9s %7s %6s\n' 't s' 'RSS MiB' 'peak MiB' busy queued
+t0=$SECONDS
+while [ $((SECONDS - t0)) -lt "$DURATION" ]; do
+  sleep "$SAMPLE"
+  rss=$(awk '/VmRSS/{print int($2/1024)}' "/proc/$server_pid/status")
+  hwm=$(awk '/VmHWM/{print int($2/1024)}' "/proc/$server_pid/status")
+  h=$(curl -s -m 5 "$base/health" | tr -d ' \n')
+  busy=$(sed -n 's/.*"busy":\([0-9]*\).*/\1/p' <<<"$h")
+  queued=$(sed -n 's/.*"queued":\([0-9]*\).*/\1/p' <<<"$h")
+  printf '%6s %9s %9s %7s %6s\n' $((SECONDS - t0)) "$rss" "$hwm" "${busy:--}" "${queued:--}"
+done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+pids=()
+echo "compress answers:   $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-compress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-compress.txt" || true)"
+echo "decompress answers: $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-decompress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-decompress.txt" || true)"
+echo "hostile answers:"
+grep -E '^hostile (limit|over)' "$tmp/hostile.txt" | sort | uniq -c | sed 's/^/  /'
+grep -E '^hostile (abandoned|slow)' "$tmp/hostile.txt" | tail -2 | sed 's/^/  /'
+sleep 2
+echo "after the soak: /health $(curl -s "$base/health" | tr -d ' \n'); RSS $(awk '/VmRSS/{print int($2/1024)}' "/proc/$server_pid/status") MiB"
