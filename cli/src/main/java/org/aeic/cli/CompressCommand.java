@@ -169,7 +169,7 @@ final class CompressCommand implements Callable<Integer> {
         if (Stdio.isDash(src)) {
             byte[] bytes = common.stdio().readAll();
             refuseAeic(bytes, "standard input");
-            return ImageLoader.read(new ByteArrayInputStream(bytes), maxPixels);
+            return ImageLoader.read(new ByteArrayInputStream(bytes), "standard input", maxPixels);
         }
         if (Files.isRegularFile(src)) {
             try (InputStream s = Files.newInputStream(src)) {

@@ -867,6 +867,8 @@ class MainTest {
     void standardStreamsRefuseWhatMakesNoSense() throws Exception {
         Path png = rgbPng("in.png", 17, 9);
         assertFailure(runWith(new byte[0], false, "compress", "-", "-o", "-"), "standard input is empty");
+        assertFailure(runWith("garbage".getBytes(StandardCharsets.US_ASCII), false, "compress", "-", "-o", "-"),
+                "standard input");
         assertUsage(runWith(new byte[0], true, "compress", png, "-o", "-"), "terminal"); // binary onto a tty
         rgbPng("src/a.png", 17, 9);
         assertUsage(run("compress", dir.resolve("src"), "-o", "-"), "folder");

@@ -98,7 +98,8 @@ public final class ImageLoader {
         return read(in, "<stream>", maxPixels);
     }
 
-    private static PlanarImage read(InputStream in, String name, long maxPixels) throws AeicException {
+    /** As {@link #read(InputStream, long)}, naming the stream {@code name} in error messages ("standard input"). */
+    public static PlanarImage read(InputStream in, String name, long maxPixels) throws AeicException {
         Objects.requireNonNull(in, "in");
         try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
             return decode(iis, name, maxPixels);
