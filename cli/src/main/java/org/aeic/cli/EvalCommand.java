@@ -96,9 +96,12 @@ final class EvalCommand implements Callable<Integer> {
         ModelInfo model = common.modelInfo(registry);
         Progress progress = common.progress(true);
         List<Float> levels = levels(model);
-        for (Path p : new Path[] {out, plot, perImage}) {
-            if (p != null) {
-                Outputs.checkWritable(p, common.force);
+        String[] options = {"--out", "--plot", "--per-image"};
+        Path[] paths = {out, plot, perImage};
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i] != null) {
+                Outputs.refuseDash(spec.commandLine(), options[i], paths[i]);
+                Outputs.checkWritable(paths[i], common.force);
             }
         }
         List<RdCurve> anchors = new ArrayList<>();

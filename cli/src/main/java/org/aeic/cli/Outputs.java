@@ -16,6 +16,17 @@ final class Outputs {
         return in.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ext);
     }
 
+    /**
+     * {@code -} stands for standard output only where a command says so (compress, decompress); elsewhere it is a
+     * usage error, never a file named {@code -}.
+     */
+    static void refuseDash(picocli.CommandLine cl, String option, Path p) {
+        if (Stdio.isDash(p)) {
+            throw new picocli.CommandLine.ParameterException(cl, option + " -: this command writes files only, "
+                    + "not standard output; give a file name");
+        }
+    }
+
     /** Checks that {@code out} may be written: its directory exists, and it is new unless {@code force}. */
     static void checkWritable(Path out, boolean force) throws CliException {
         Path dir = out.toAbsolutePath().getParent();

@@ -8,12 +8,17 @@ import org.aeic.codec.train.TrainConfig;
 import org.aeic.codec.train.Trainer;
 import org.aeic.codec.train.TrainingData;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code aeic train}: fits a model end to end on a folder of images. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model on a folder of images (random crops), with checkpoints and resume.")
 final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data", required = true, description = "Folder of training images (searched recursively).")
     Path data;
 
@@ -76,6 +81,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Outputs.refuseDash(spec.commandLine(), "--out", out);
         if (!Files.isDirectory(data)) {
             throw new CliException("training data folder not found: " + data);
         }

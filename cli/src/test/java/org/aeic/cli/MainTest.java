@@ -872,7 +872,13 @@ class MainTest {
         assertUsage(runWith(new byte[0], true, "compress", png, "-o", "-"), "terminal"); // binary onto a tty
         rgbPng("src/a.png", 17, 9);
         assertUsage(run("compress", dir.resolve("src"), "-o", "-"), "folder");
+        assertUsage(run("decompress", dir.resolve("src"), "-o", "-"), "folder");
+        // commands that write files only: - is refused, not written as a file named -
+        assertUsage(run("eval", "--images", dir.resolve("src"), "--out", "-"), "--out -");
+        assertUsage(run("eval", "--images", dir.resolve("src"), "--plot", "-"), "--plot -");
+        assertUsage(run("train", "--data", dir.resolve("src"), "-o", "-"), "--out -");
         assertFiles(dir, "in.png", "src", "src/a.png");
+        assertFalse(Files.exists(Path.of("-")), "a file named - was written");
     }
 
     // ================================================================ 7. messages, progress, consistency
