@@ -23,7 +23,7 @@ final class CommonOptions {
             description = "A model file to use besides the bundled ones, or the id of a bundled one (`aeic models` lists them); either becomes the default.")
     Path model;
 
-    @Option(names = "--quiet", description = "No progress and no result line; only errors and warnings.")
+    @Option(names = "--quiet", description = "No progress and no summary line; errors, warnings and the results asked for only.")
     boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, description = "Also say on stderr what is being done (model, qualities tried, times).")
