@@ -14,9 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-IMAGE=${1:-../shared/datasets/kodak/kodim01.png}
-shift || true
-[ "${1:-}" = "--" ] && shift
+IMAGE=../shared/datasets/kodak/kodim01.png
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then IMAGE=$1; shift; fi
+if [ "${1:-}" = "--" ]; then shift; fi
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-10}
 FACTORS=${FACTORS:-"1 2 4 8 16"}

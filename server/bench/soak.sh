@@ -16,9 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-IMAGE=${1:-../shared/datasets/kodak/kodim01.png}
-shift || true
-[ "${1:-}" = "--" ] && shift
+IMAGE=../shared/datasets/kodak/kodim01.png
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then IMAGE=$1; shift; fi
+if [ "${1:-}" = "--" ]; then shift; fi
 DURATION=${DURATION:-300}
 SAMPLE=${SAMPLE:-10}
 PORT=${PORT:-18095}
@@ -113,9 +113,10 @@ printf '%6s %9s %9s %7s %6s\n' 't s' 'RSS MiB' 'peak MiB' busy queued
 t0=$SECONDS
 while [ $((SECONDS - t0)) -lt "$DURATION" ]; do
   sleep "$SAMPLE"
+  kill -0 "$server_pid" 2>/dev/null || { echo "the server died:"; tail -5 "$tmp/server.log"; exit 1; }
   rss=$(awk '/VmRSS/{print int($2/1024)}' "/proc/$server_pid/status")
   hwm=$(awk '/VmHWM/{print int($2/1024)}' "/proc/$server_pid/status")
-  h=$(curl -s -m 5 "$base/health" | tr -d ' \n')
+  h=$(curl -s -m 5 "$base/health" | tr -d ' \n' || true)  # a slow /health is a finding, not the end
   busy=$(sed -n 's/.*"busy":\([0-9]*\).*/\1/p' <<<"$h")
   queued=$(sed -n 's/.*"queued":\([0-9]*\).*/\1/p' <<<"$h")
   printf '%6s %9s %9s %7s %6s\n' $((SECONDS - t0)) "$rss" "$hwm" "${busy:--}" "${queued:--}"
@@ -125,7 +126,7 @@ pids=()
 echo "compress answers:   $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-compress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-compress.txt" || true)"
 echo "decompress answers: $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-decompress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-decompress.txt" || true)"
 echo "hostile answers:"
-grep -E '^hostile (limit|over)' "$tmp/hostile.txt" | sort | uniq -c | sed 's/^/  /'
-grep -E '^hostile (abandoned|slow)' "$tmp/hostile.txt" | tail -2 | sed 's/^/  /'
+{ grep -E '^hostile (limit|over)' "$tmp/hostile.txt" || true; } | sort | uniq -c | sed 's/^/  /'
+{ grep -E '^hostile (abandoned|slow)' "$tmp/hostile.txt" || true; } | tail -2 | sed 's/^/  /'
 sleep 2
-echo "after the soak: /health $(curl -s "$base/health" | tr -d ' \n'); RSS $(awk '/VmRSS/{print int($2/1024)}' "/proc/$server_pid/status") MiB"
+echo "after the soak: /health $(curl -s -m 10 "$base/health" | tr -d ' \n' || true); RSS $(awk '/VmRSS/{print int($2/1024)}' "/proc/$server_pid/status") MiB"

@@ -64,6 +64,8 @@ public final class AeicServer {
     private final Coding coding;
     private final ModelRegistry registry;
     private final WebAssets assets;
+    /** The upload endpoint, or null without a store. */
+    private final ImagesApi images;
     /** Bodies being read or waiting for a worker. */
     private final MemoryBudget bodyMemory;
     /** Images being coded. */
@@ -77,7 +79,8 @@ public final class AeicServer {
     private volatile boolean draining;
     private CompletableFuture<Void> stopping;
 
-    private AeicServer(ServerConfig config, Vertx vertx, ServerMetrics metrics, ModelRegistry registry) {
+    private AeicServer(ServerConfig config, Vertx vertx, ServerMetrics metrics, ModelRegistry registry,
+                       StoreSettings store) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
@@ -89,10 +92,24 @@ public final class AeicServer {
         this.bodyMemory = new MemoryBudget((long) (budget * BODY_SHARE));
         this.codingMemory = new MemoryBudget(budget - bodyMemory.capacity());
         metrics.bindPool(pool);
+        this.images = store == null ? null
+                : new ImagesApi(this, vertx, coding, store.store(), store.uploadToken(), store.cacheBytes());
+        if (images != null) {
+            images.bindMetrics(metrics.registry);
+        }
     }
 
-    /** Starts a server with the bundled models. */
+    /** What the upload endpoint keeps its images in, who may write, and how much decoded output it caches. */
+    public record StoreSettings(org.aeic.server.store.ImageStore store, String uploadToken, long cacheBytes) {
+    }
+
+    /** Starts a server with the bundled models and no image store (the /v1/images routes answer 404). */
     public static Future<AeicServer> start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /** Starts a server with the bundled models; {@code store} may be null. */
+    public static Future<AeicServer> start(ServerConfig config, StoreSettings store) {
         ModelRegistry registry;
         try {
             registry = ModelRegistry.bundled();
@@ -116,7 +133,7 @@ public final class AeicServer {
                         .setFileCachingEnabled(false));
         Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics.registry))
                 .build();
-        AeicServer server = new AeicServer(config, vertx, metrics, registry);
+        AeicServer server = new AeicServer(config, vertx, metrics, registry, store);
         // a failure is reported at once and Vert.x closed behind it: a callback bound to an event loop that is
         // being closed would never run, and the caller would wait for nothing
         java.util.concurrent.CompletableFuture<AeicServer> started = new java.util.concurrent.CompletableFuture<>();
@@ -199,6 +216,11 @@ public final class AeicServer {
                     return null;
                 })
                 .thenCompose(v -> vertx.close().toCompletionStage())
+                .whenComplete((v, err) -> {
+                    if (images != null) {
+                        images.store().close();
+                    }
+                })
                 .whenComplete((v, err) -> stopping.complete(null));
         return stopping;
     }
@@ -211,6 +233,9 @@ public final class AeicServer {
         post(r, "/v1/compress", ctx -> codecRoute(ctx, Operation.COMPRESS));
         post(r, "/v1/decompress", ctx -> codecRoute(ctx, Operation.DECOMPRESS));
         get(r, "/v1/models", this::models);
+        if (images != null) {
+            images.routes(r, allowed);
+        }
         get(r, "/health", this::health);
         get(r, "/metrics", this::scrape);
         get(r, "/openapi.yaml", ctx -> assets.serve(ctx, "openapi.yaml"));
@@ -221,6 +246,9 @@ public final class AeicServer {
                 "no such resource: " + ctx.request().path() + " (the API is described at /openapi.yaml)")));
         r.errorHandler(405, ctx -> {
             String allow = allowed.get(ctx.request().path());
+            if (allow == null && images != null) {
+                allow = ImagesApi.allowedFor(ctx.request().path());
+            }
             if (allow != null) {
                 ctx.response().putHeader(HttpHeaders.ALLOW, allow);
             }
@@ -372,7 +400,23 @@ public final class AeicServer {
     }
 
     /** Parameters of a coding request, parsed before anything else. */
-    private record Params(double quality, String model, String format) {
+    record Params(double quality, String model, String format) {
+    }
+
+    /** The work of one admitted request, run on a worker with the request's body; returns its answer. */
+    interface Job {
+        Answer run(byte[] body, Coding.Control control) throws AeicAbortedException;
+    }
+
+    /** How a successful job answers ({@code send} runs on the event loop) and the bytes of its body. */
+    record Answer(long bytes, java.util.function.Consumer<HttpServerResponse> send) {
+    }
+
+    /**
+     * What a coding job is: its metric label, and whether its input is an image (an image too large for memory is
+     * 413) or a stream (422).
+     */
+    record Kind(String label, boolean imageInput) {
     }
 
     private void codecRoute(RoutingContext ctx, Operation op) {
@@ -388,15 +432,32 @@ public final class AeicServer {
             reject(ctx, e);
             return;
         }
+        Job job = op == Operation.COMPRESS
+                ? (body, control) -> {
+                    Coding.Compressed c = coding.compress(body, params.quality(), params.model(), control);
+                    return new Answer(c.stream().length, resp -> sendCompressed(resp, c));
+                }
+                : (body, control) -> {
+                    Coding.Decompressed d = coding.decompress(body, params.format(), control);
+                    return new Answer(d.image().length, resp -> sendDecompressed(resp, d));
+                };
+        run(ctx, field, length, new Kind(op.label, op == Operation.COMPRESS), job);
+    }
+
+    /**
+     * Admits a coding request (or has it wait for a place, or refuses it), reads its body ({@code field} of a
+     * multipart body, or the raw body; a request without one has an empty body) and runs {@code job} on a worker.
+     */
+    void run(RoutingContext ctx, String field, long length, Kind kind, Job job) {
         if (draining) {
             reject(ctx, new ApiException(503, "shutting-down", "the server is shutting down"));
             return;
         }
         WorkerPool.Slot slot = pool.tryAdmit();
         if (slot != null) {
-            admitted(ctx, op, params, field, length, slot);
+            admitted(ctx, field, length, slot, kind, job);
         } else {
-            awaitPlace(ctx, op, params, field, length);
+            awaitPlace(ctx, field, length, kind, job);
         }
     }
 
@@ -405,7 +466,7 @@ public final class AeicServer {
      * lost or buffered beyond the socket's), for one to free up; then it is refused. A place that frees goes to one
      * waiting request instead of being raced for by new ones, and a client that retries at once is slowed down.
      */
-    private void awaitPlace(RoutingContext ctx, Operation op, Params params, String field, long length) {
+    private void awaitPlace(RoutingContext ctx, String field, long length, Kind kind, Job job) {
         HttpServerRequest req = ctx.request();
         long waitMs = config.admissionWaitMs();
         if (waitMs == 0) {
@@ -424,7 +485,7 @@ public final class AeicServer {
             WorkerPool.Slot slot = draining ? null : pool.tryAdmit();
             if (slot != null) {
                 vertx.cancelTimer(id);
-                admitted(ctx, op, params, field, length, slot);
+                admitted(ctx, field, length, slot, kind, job);
                 req.resume();
             } else if (draining || System.nanoTime() - until >= 0) {
                 vertx.cancelTimer(id);
@@ -440,8 +501,7 @@ public final class AeicServer {
     }
 
     /** Holding a place: reserves the body's memory and reads it. */
-    private void admitted(RoutingContext ctx, Operation op, Params params, String field, long length,
-                          WorkerPool.Slot slot) {
+    private void admitted(RoutingContext ctx, String field, long length, WorkerPool.Slot slot, Kind kind, Job job) {
         HttpServerRequest req = ctx.request();
         long reserve = Math.max(length, 0);
         if (reserve > bodyMemory.capacity()) {
@@ -457,14 +517,14 @@ public final class AeicServer {
                     + " its memory allows (" + bodyMemory.capacity() / (1 << 20) + " MiB); retry later"));
             return;
         }
-        Exchange ex = new Exchange(ctx, op, params, slot, reserve);
+        Exchange ex = new Exchange(ctx, slot, reserve, kind, job);
         if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
             ctx.response().writeContinue(); // only now: an early refusal above is the final answer instead
         }
         ex.readBody(field, length);
     }
 
-    private Params compressParams(HttpServerRequest req) {
+    Params compressParams(HttpServerRequest req) {
         double q = EncodeOptions.DEFAULT_QUALITY;
         String qs = req.getParam("quality");
         if (qs != null) {
@@ -498,7 +558,7 @@ public final class AeicServer {
     }
 
     /** Checks the Content-Type; returns the multipart field to read, or null for a raw body. */
-    private static String bodyField(HttpServerRequest req, Operation op) {
+    static String bodyField(HttpServerRequest req, Operation op) {
         String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
         String type = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (type.equals("multipart/form-data")) {
@@ -518,7 +578,7 @@ public final class AeicServer {
     }
 
     /** The declared body size (refused at once when over the limit), or -1. */
-    private long contentLength(HttpServerRequest req) {
+    long contentLength(HttpServerRequest req) {
         String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (cl == null) {
             return -1;
@@ -539,7 +599,7 @@ public final class AeicServer {
      * timed out), the connection is closed after the answer and what is left of the body is never read: a refusal
      * costs the server nothing but the headers.
      */
-    private void reject(RoutingContext ctx, ApiException e) {
+    void reject(RoutingContext ctx, ApiException e) {
         reject(ctx, e, false);
     }
 
@@ -573,8 +633,8 @@ public final class AeicServer {
      */
     private final class Exchange implements Coding.Control {
         final RoutingContext ctx;
-        final Operation op;
-        final Params params;
+        final Kind kind;
+        final Job job;
         final Context context;
         private final WorkerPool.Slot slot;
         /** Body bytes reserved in {@link #bodyMemory}; on the event loop only. */
@@ -593,10 +653,10 @@ public final class AeicServer {
         private long bodyEnd;
         private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Exchange(RoutingContext ctx, Operation op, Params params, WorkerPool.Slot slot, long bodyReserved) {
+        Exchange(RoutingContext ctx, WorkerPool.Slot slot, long bodyReserved, Kind kind, Job job) {
             this.ctx = ctx;
-            this.op = op;
-            this.params = params;
+            this.kind = kind;
+            this.job = job;
             this.slot = slot;
             this.bodyReserved = bodyReserved;
             this.context = vertx.getOrCreateContext();
@@ -718,7 +778,7 @@ public final class AeicServer {
             if (need > codingMemory.capacity()) {
                 String detail = "coding this " + pixels + "-pixel image needs about " + (need >> 20) + " MiB, more"
                         + " than this server's memory budget for coding (" + (codingMemory.capacity() >> 20) + " MiB)";
-                throw op == Operation.COMPRESS ? ApiException.tooLarge(detail) : ApiException.invalid(detail);
+                throw kind.imageInput() ? ApiException.tooLarge(detail) : ApiException.invalid(detail);
             }
             try {
                 if (!codingMemory.reserve(need, this::keepGoing)) {
@@ -729,7 +789,11 @@ public final class AeicServer {
                 throw new AeicAbortedException();
             }
             codingReserved = need;
+            this.pixels = pixels;
         }
+
+        /** The image's pixels, once {@link #admit} knows them; on the worker only. */
+        private long pixels;
 
         @Override
         public boolean keepGoing() {
@@ -747,30 +811,25 @@ public final class AeicServer {
                     return;
                 }
                 long t0 = System.nanoTime();
-                if (op == Operation.COMPRESS) {
-                    Coding.Compressed c = coding.compress(bytes, params.quality(), params.model(), this);
-                    metrics.coded(op.label, (long) c.info().width() * c.info().height(), bytes.length,
-                            c.stream().length, System.nanoTime() - t0);
-                    context.runOnContext(v -> sendCompressed(c));
-                } else {
-                    Coding.Decompressed d = coding.decompress(bytes, params.format(), this);
-                    metrics.coded(op.label, (long) d.info().width() * d.info().height(), bytes.length,
-                            d.image().length, System.nanoTime() - t0);
-                    context.runOnContext(v -> sendDecompressed(d));
-                }
+                Answer answer = job.run(bytes, this);
+                metrics.coded(kind.label(), pixels, bytes.length, answer.bytes(), System.nanoTime() - t0);
+                context.runOnContext(v -> {
+                    if (claim()) {
+                        answer.send().accept(ctx.response());
+                    }
+                });
             } catch (ApiException e) {
                 context.runOnContext(v -> answer(e));
             } catch (AeicAbortedException e) {
                 if (!over) { // stopped by the deadline, not by an answer already given or a client gone
-                    long pixels = codingReserved / (op == Operation.COMPRESS ? Coding.COMPRESS_BYTES_PER_PIXEL
-                            : Coding.DECOMPRESS_BYTES_PER_PIXEL);
-                    context.runOnContext(v -> answer(timedOut(pixels)));
+                    long p = pixels;
+                    context.runOnContext(v -> answer(timedOut(p)));
                 }
             } catch (OutOfMemoryError e) {
                 context.runOnContext(v -> answer(new ApiException(503, "insufficient-memory",
                         "not enough memory to code this image now; try again later or send a smaller image")));
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.SEVERE, op.label + " failed", e);
+                LOG.log(Level.SEVERE, kind.label() + " failed", e);
                 context.runOnContext(v -> answer(new ApiException(500, "internal", "internal error while coding")));
             } finally {
                 finish();
@@ -793,35 +852,6 @@ public final class AeicServer {
             return true;
         }
 
-        private void sendCompressed(Coding.Compressed c) {
-            if (!claim()) {
-                return;
-            }
-            var info = c.info();
-            ctx.response()
-                    .putHeader("Content-Type", AEIC_TYPE)
-                    .putHeader("X-AEIC-Width", String.valueOf(info.width()))
-                    .putHeader("X-AEIC-Height", String.valueOf(info.height()))
-                    .putHeader("X-AEIC-Bpp", String.format(Locale.ROOT, "%.4f", info.bpp()))
-                    .putHeader("X-AEIC-Model", info.modelId())
-                    .putHeader("X-AEIC-Quality", String.format(Locale.ROOT, "%s", trim(info.quality())))
-                    .putHeader("Content-Disposition", "attachment; filename=\"image.aeic\"")
-                    .end(Buffer.buffer(c.stream()));
-        }
-
-        private void sendDecompressed(Coding.Decompressed d) {
-            if (!claim()) {
-                return;
-            }
-            var info = d.info();
-            ctx.response()
-                    .putHeader("Content-Type", d.contentType())
-                    .putHeader("X-AEIC-Width", String.valueOf(info.width()))
-                    .putHeader("X-AEIC-Height", String.valueOf(info.height()))
-                    .putHeader("X-AEIC-Bpp", String.format(Locale.ROOT, "%.4f", info.bpp()))
-                    .putHeader("X-AEIC-Model", Problem.printable(info.modelId()))
-                    .end(Buffer.buffer(d.image()));
-        }
 
         /** A problem answer, unless the request has one already or its client left; on the event loop. */
         private void answer(ApiException e) {
@@ -842,6 +872,30 @@ public final class AeicServer {
             bodyMemory.release(bodyReserved);
             slot.close();
         }
+    }
+
+    private static void sendCompressed(HttpServerResponse response, Coding.Compressed c) {
+        var info = c.info();
+        response
+                .putHeader("Content-Type", AEIC_TYPE)
+                .putHeader("X-AEIC-Width", String.valueOf(info.width()))
+                .putHeader("X-AEIC-Height", String.valueOf(info.height()))
+                .putHeader("X-AEIC-Bpp", String.format(Locale.ROOT, "%.4f", info.bpp()))
+                .putHeader("X-AEIC-Model", info.modelId())
+                .putHeader("X-AEIC-Quality", String.format(Locale.ROOT, "%s", trim(info.quality())))
+                .putHeader("Content-Disposition", "attachment; filename=\"image.aeic\"")
+                .end(Buffer.buffer(c.stream()));
+    }
+
+    private static void sendDecompressed(HttpServerResponse response, Coding.Decompressed d) {
+        var info = d.info();
+        response
+                .putHeader("Content-Type", d.contentType())
+                .putHeader("X-AEIC-Width", String.valueOf(info.width()))
+                .putHeader("X-AEIC-Height", String.valueOf(info.height()))
+                .putHeader("X-AEIC-Bpp", String.format(Locale.ROOT, "%.4f", info.bpp()))
+                .putHeader("X-AEIC-Model", Problem.printable(info.modelId()))
+                .end(Buffer.buffer(d.image()));
     }
 
     private static String trim(float q) {

@@ -168,6 +168,15 @@ final class Coding {
     }
 
     Decompressed decompress(byte[] body, String format, Control control) throws AeicAbortedException {
+        return render(body, format, 0, 0, control);
+    }
+
+    /**
+     * Decodes a stream to PNG or JPEG, scaled down to fit {@code maxWidth} × {@code maxHeight} (0: no bound on that
+     * side; never scaled up).
+     */
+    Decompressed render(byte[] body, String format, int maxWidth, int maxHeight, Control control)
+            throws AeicAbortedException {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty: send an .aeic stream");
         }
@@ -212,6 +221,7 @@ final class Coding {
         } else {
             out = decoded.toBufferedImage();
         }
+        out = Thumbnails.fit(out, maxWidth, maxHeight);
         return new Decompressed(write(out, format), jpeg ? "image/jpeg" : "image/png", decoded.info());
     }
 

@@ -92,6 +92,39 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     double shutdownGrace;
 
+    @Option(names = "--store", defaultValue = "${env:AEIC_STORE:-aeic-store}", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "where uploads to /v1/images are kept: a directory (created if missing) or an"
+                    + " S3-compatible bucket [AEIC_STORE]. Default: ${DEFAULT-VALUE} (in the working directory)")
+    String store;
+
+    @Option(names = "--upload-token", defaultValue = "${env:AEIC_UPLOAD_TOKEN}", paramLabel = "TOKEN",
+            description = "when set, POST and DELETE on /v1/images need 'Authorization: Bearer TOKEN'"
+                    + " [AEIC_UPLOAD_TOKEN]. Default: none (anyone may upload)")
+    String uploadToken;
+
+    @Option(names = "--s3-endpoint", defaultValue = "${env:AEIC_S3_ENDPOINT}", paramLabel = "URL",
+            description = "the S3-compatible server (MinIO, Ceph, ...; path-style addressing); without it, AWS"
+                    + " [AEIC_S3_ENDPOINT]")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", defaultValue = "${env:AEIC_S3_REGION}", paramLabel = "REGION",
+            description = "the bucket's region [AEIC_S3_REGION]. Default: AWS_REGION, else us-east-1")
+    String s3Region;
+
+    @Option(names = "--s3-access-key", defaultValue = "${env:AEIC_S3_ACCESS_KEY}", paramLabel = "KEY",
+            description = "with --s3-secret-key: the credentials [AEIC_S3_ACCESS_KEY]. Default: the AWS SDK's"
+                    + " (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, ...)")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", defaultValue = "${env:AEIC_S3_SECRET_KEY}", paramLabel = "SECRET",
+            description = "[AEIC_S3_SECRET_KEY]")
+    String s3SecretKey;
+
+    @Option(names = "--cache-size", defaultValue = "${env:AEIC_CACHE_SIZE:-64}", paramLabel = "MIB",
+            description = "memory for decoded renditions of stored images (PNG, JPEG, thumbnails) [AEIC_CACHE_SIZE]."
+                    + " Default: ${DEFAULT-VALUE}")
+    long cacheSize;
+
     @Option(names = "--access-log", negatable = true, defaultValue = "${env:AEIC_ACCESS_LOG:-true}",
             fallbackValue = "true", description = "print one line per request on standard output (Common Log Format"
                     + " plus seconds taken); --no-access-log turns it off [AEIC_ACCESS_LOG]. Default: ${DEFAULT-VALUE}")
@@ -127,9 +160,24 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         } else {
             AeicServer.ACCESS.setLevel(java.util.logging.Level.OFF);
         }
+        org.aeic.server.store.ImageStore imageStore;
+        try {
+            imageStore = store.startsWith("s3://")
+                    ? new org.aeic.server.store.S3Store(store, new org.aeic.server.store.S3Store.Settings(s3Endpoint,
+                            s3Region, s3AccessKey, s3SecretKey))
+                    : new org.aeic.server.store.DirectoryStore(java.nio.file.Path.of(store));
+        } catch (java.io.IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("aeic-server: cannot open the store " + store + ": "
+                    + e.getMessage());
+            return 1;
+        }
+        if (cacheSize < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cache-size must not be negative");
+        }
         AeicServer server;
         try {
-            server = AeicServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            server = AeicServer.start(config, new AeicServer.StoreSettings(imageStore, uploadToken, cacheSize << 20))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             spec.commandLine().getErr().println("aeic-server: cannot start: " + e.getCause().getMessage());
             return 1;
@@ -143,6 +191,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
                 config.effectiveMemoryBudget() >> 20, vector ? "Vector API" : "portable",
                 vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
+        System.out.printf("aeic-server: images are kept in %s; uploads %s%n", imageStore.describe(),
+                uploadToken == null || uploadToken.isEmpty() ? "need no token (set --upload-token to require one)"
+                        : "need the upload token");
         long codable = (long) ((config.effectiveMemoryBudget() * (1 - AeicServer.BODY_SHARE))
                 / Coding.DECOMPRESS_BYTES_PER_PIXEL);
         if (codable < config.maxPixels()) {
