@@ -179,6 +179,11 @@ public final class AeicServer {
         return http.requestHandler(router).invalidRequestHandler(this::invalidRequest).listen().map(s -> this);
     }
 
+    /** The upload endpoint, or null without a store; for tests. */
+    ImagesApi images() {
+        return images;
+    }
+
     public int port() {
         return http.actualPort();
     }

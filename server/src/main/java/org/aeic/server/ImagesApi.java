@@ -273,7 +273,7 @@ final class ImagesApi {
             List<String> page = more ? ids.subList(0, limit) : ids;
             JsonArray images = new JsonArray();
             page.forEach(id -> images.add(new JsonObject().put("id", id).put("url", "/v1/images/" + id)));
-            JsonObject body = new JsonObject().put("images", images);
+            JsonObject body = new JsonObject().put("images", images).put("uploadTokenRequired", token != null);
             if (more) {
                 String next = page.get(page.size() - 1);
                 body.put("next", "/v1/images?after=" + next + "&limit=" + limit);

@@ -44,6 +44,7 @@ class PageBrowserTest {
     static final Path CHROMIUM = Path.of(System.getProperty("aeic.test.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("aeic.test.chromedriver", "/usr/bin/chromedriver"));
 
+    static final String TOKEN = "page-token";
     static AeicServer server;
     static WebDriver driver;
     static Path profile;
@@ -65,9 +66,10 @@ class PageBrowserTest {
         if (!browserInstalled()) {
             return;
         }
-        server = TestSupport.start(TestSupport.config());
         profile = Files.createTempDirectory("aeic-chromium-profile");
         work = Files.createTempDirectory("aeic-page-test");
+        server = TestSupport.start(TestSupport.config(), new AeicServer.StoreSettings(
+                new org.aeic.server.store.DirectoryStore(work.resolve("store")), TOKEN, 16L << 20));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -194,6 +196,38 @@ class PageBrowserTest {
             }
         }
         return 10 * Math.log10(255.0 * 255.0 / (se / (3.0 * a.getWidth() * a.getHeight())));
+    }
+
+    @Test
+    void keepAnImageInTheStoreAndSeeItInTheGallery() throws Exception {
+        Path png = work.resolve("kept.png");
+        Files.write(png, TestSupport.png(180, 120, 21));
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("store")).isDisplayed());
+        assertTrue(driver.findElement(By.id("token-label")).isDisplayed(), "the server asks for a token");
+        driver.findElement(By.id("file")).sendKeys(png.toString());
+        awaitResult();
+        // without the token: the server's 401 is shown
+        driver.findElement(By.id("keep")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d ->
+                "error".equals(d.findElement(By.id("store-status")).getDomAttribute("data-state")));
+        assertTrue(text("store-status").startsWith("401"), text("store-status"));
+        driver.findElement(By.id("token")).sendKeys(TOKEN);
+        driver.findElement(By.id("keep")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d ->
+                "done".equals(d.findElement(By.id("store-status")).getDomAttribute("data-state")));
+        assertTrue(text("store-status").contains("% smaller than the upload"), text("store-status"));
+        // the card's thumbnail is a JPEG the server scaled down to fit 360 px wide: here, the image's own size
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> ((Number) js.executeScript(
+                "const i = document.querySelector('#gallery li img'); return i && i.complete ? i.naturalWidth : 0;"))
+                .longValue() > 0);
+        assertEquals(180L, ((Number) js.executeScript(
+                "return document.querySelector('#gallery li img').naturalWidth;")).longValue());
+        String cardText = driver.findElement(By.cssSelector("#gallery li")).getText();
+        assertTrue(cardText.contains("180 × 120") && cardText.contains("% smaller"), cardText);
+        Files.write(Path.of("target", "page-gallery-screenshot.png"),
+                ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     @Test

@@ -34,6 +34,10 @@ final class TestSupport {
         return await(AeicServer.start(config));
     }
 
+    static AeicServer start(ServerConfig config, AeicServer.StoreSettings store) {
+        return await(AeicServer.start(config, store));
+    }
+
     static void stop(AeicServer server) throws Exception {
         if (server != null) {
             server.stop().get(30, TimeUnit.SECONDS);

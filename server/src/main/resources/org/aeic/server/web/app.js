@@ -131,7 +131,77 @@ function choose(file) {
   if (!file) return;
   current = file;
   compress(file);
+  $('keep').disabled = false;
 }
+
+// ---- the store: a gallery of what /v1/images keeps, and uploads into it
+
+let nextPage = null;
+
+function storeStatus(state, text) {
+  const s = $('store-status');
+  s.dataset.state = state;
+  s.textContent = text;
+}
+
+function card(meta) {
+  const li = document.createElement('li');
+  li.dataset.id = meta.id;
+  const a = document.createElement('a');
+  a.href = meta.url; // the browser's Accept gets JPEG
+  a.target = '_blank';
+  const img = document.createElement('img');
+  img.src = `${meta.url}?w=360`;
+  img.alt = `stored image ${meta.id}`;
+  img.loading = 'lazy';
+  a.appendChild(img);
+  li.appendChild(a);
+  const p = document.createElement('div');
+  const saving = meta.inputBytes ? `<span class="saving">${fmt(meta.saving * 100, 0)} % smaller</span> than the `
+    + `${meta.inputBytes} B upload<br>` : '';
+  p.innerHTML = `${saving}${meta.width} × ${meta.height}, ${meta.bytes} B, ${fmt(meta.bpp, 3)} bpp, q ${meta.quality}`;
+  li.appendChild(p);
+  return li;
+}
+
+async function loadGallery(url, append) {
+  const resp = await fetch(url);
+  if (resp.status === 404) return; // this server keeps no images
+  if (!resp.ok) { storeStatus('error', await problemText(resp)); return; }
+  const page = await resp.json();
+  $('store').hidden = false;
+  $('token-label').hidden = !page.uploadTokenRequired;
+  if (!append) $('gallery').replaceChildren();
+  const metas = await Promise.all(page.images.map((i) => fetch(`${i.url}/meta`).then((r) => (r.ok ? r.json() : null))));
+  metas.filter((m) => m).forEach((m) => $('gallery').appendChild(card(m)));
+  nextPage = page.next || null;
+  $('more').hidden = !nextPage;
+  if (!page.images.length && !append) storeStatus('idle', 'Nothing stored yet.');
+}
+
+async function keep() {
+  if (!current) return;
+  const headers = { 'Content-Type': current.type && current.type.startsWith('image/') ? current.type
+    : 'application/octet-stream' };
+  const token = $('token').value.trim();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  storeStatus('busy', `Storing ${current.name}…`);
+  try {
+    const resp = await fetch(`/v1/images?quality=${encodeURIComponent($('quality').value)}`,
+      { method: 'POST', headers, body: current });
+    if (!resp.ok) throw new Error(await problemText(resp));
+    const meta = await resp.json();
+    storeStatus('done', `${resp.status === 201 ? 'Stored' : 'Already stored'}: ${meta.bytes} B, `
+      + `${fmt(meta.saving * 100, 0)} % smaller than the upload.`);
+    await loadGallery('/v1/images?limit=24', false);
+  } catch (e) {
+    storeStatus('error', e.message);
+  }
+}
+
+$('keep').addEventListener('click', keep);
+$('more').addEventListener('click', () => { if (nextPage) loadGallery(nextPage, true); });
+loadGallery('/v1/images?limit=24', false);
 
 $('file').addEventListener('change', (e) => choose(e.target.files[0]));
 $('quality').addEventListener('change', () => { if (current) compress(current); });
