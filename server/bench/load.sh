@@ -29,34 +29,10 @@ command -v wrk >/dev/null || { echo "load.sh: wrk is missing (apt-get install -y
 [ -f "$JAR" ] || { echo "load.sh: $JAR is missing (mvn -pl server -am package -DskipTests)" >&2; exit 1; }
 [ -f "$IMAGE" ] || { echo "load.sh: no image $IMAGE" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-cat > "$tmp/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/octet-stream"
-local f = assert(io.open("$IMAGE", "rb"))
-wrk.body = f:read("*a")
-f:close()
-LUA
-
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$PORT" "$@" > "$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-grep -m1 'listening' "$tmp/server.log" || true
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
+post_lua "$IMAGE" "$tmp/post.lua"
+start_server "$PORT" "$@"
 
 url="http://127.0.0.1:$PORT/v1/compress?quality=$QUALITY"
 dims=$(curl -fs -o /dev/null -D - -H 'Content-Type: application/octet-stream' --data-binary @"$IMAGE" "$url" \

@@ -30,45 +30,10 @@ command -v wrk >/dev/null || { echo "overload.sh: wrk is missing (apt-get instal
 [ -f "$JAR" ] || { echo "overload.sh: $JAR is missing (mvn -pl server -am package -DskipTests)" >&2; exit 1; }
 [ -f "$IMAGE" ] || { echo "overload.sh: no image $IMAGE" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-cat > "$tmp/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/octet-stream"
-local f = assert(io.open("$IMAGE", "rb"))
-wrk.body = f:read("*a")
-f:close()
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) codes = {} end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local agg = {}
-  for _, t in ipairs(threads) do
-    for k, v in pairs(t:get("codes")) do agg[k] = (agg[k] or 0) + v end
-  end
-  for k, v in pairs(agg) do io.write(string.format("status %d %d\n", k, v)) end
-end
-LUA
-
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" "$@" > "$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-grep -m1 'listening' "$tmp/server.log" || true
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
+post_lua "$IMAGE" "$tmp/post.lua"
+start_server "$PORT" --workers "$WORKERS" "$@"
 url="http://127.0.0.1:$PORT/v1/compress?quality=$QUALITY"
 echo "image: $IMAGE, quality $QUALITY; $WORKERS workers; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
   "$(grep -o -m1 -w 'avx512f' /proc/cpuinfo || echo 'no avx512f')"

@@ -29,28 +29,9 @@ WORKERS=${WORKERS:-$(nproc)}
 command -v wrk >/dev/null || { echo "soak.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "soak.sh: $JAR is missing (mvn -pl server -am package -DskipTests)" >&2; exit 1; }
 
-tmp=$(mktemp -d)
-pids=()
-server_pid=
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" "$@" > "$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-grep -m1 'listening' "$tmp/server.log" || true
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
+start_server "$PORT" --workers "$WORKERS" "$@"
 base="http://127.0.0.1:$PORT"
 
 # inputs made here: the stream of IMAGE, a black PNG at the pixel limit, one over it, a stream declaring 7168x6144
@@ -65,34 +46,15 @@ JAVA
 java "$tmp/Make.java" "$tmp"
 curl -fs -H 'Content-Type: application/octet-stream' --data-binary @"$tmp/limit.png" "$base/v1/compress?quality=1" \
   -o "$tmp/limit.aeic" || true
-for body in post decompress; do
-  if [ $body = post ]; then f=$IMAGE; else f=$tmp/img.aeic; fi
-  cat > "$tmp/$body.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/octet-stream"
-local f = assert(io.open("$f", "rb"))
-wrk.body = f:read("*a")
-f:close()
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) codes = {} end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local agg = {}
-  for _, t in ipairs(threads) do
-    for k, v in pairs(t:get("codes")) do agg[k] = (agg[k] or 0) + v end
-  end
-  for k, v in pairs(agg) do io.write(string.format("status %d %d\n", k, v)) end
-end
-LUA
-done
+post_lua "$IMAGE" "$tmp/post.lua"
+post_lua "$tmp/img.aeic" "$tmp/decompress.lua"
 
 wrk -t2 -c$((8 * WORKERS)) -d"${DURATION}s" --timeout 300s -s "$tmp/post.lua" "$base/v1/compress?quality=4" \
   > "$tmp/wrk-compress.txt" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 wrk -t1 -c2 -d"${DURATION}s" --timeout 300s -s "$tmp/decompress.lua" "$base/v1/decompress?format=png" \
   > "$tmp/wrk-decompress.txt" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 (
   end=$((SECONDS + DURATION))
   while [ $SECONDS -lt "$end" ]; do
@@ -107,7 +69,7 @@ pids+=($!)
     wait
   done
 ) > "$tmp/hostile.txt" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 
 printf '%6s %9s %9s %7s %6s\n' 't s' 'RSS MiB' 'peak MiB' busy queued
 t0=$SECONDS
@@ -121,8 +83,8 @@ while [ $((SECONDS - t0)) -lt "$DURATION" ]; do
   queued=$(sed -n 's/.*"queued":\([0-9]*\).*/\1/p' <<<"$h")
   printf '%6s %9s %9s %7s %6s\n' $((SECONDS - t0)) "$rss" "$hwm" "${busy:--}" "${queued:--}"
 done
-for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-pids=()
+for p in "${bench_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+bench_pids=()
 echo "compress answers:   $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-compress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-compress.txt" || true)"
 echo "decompress answers: $(awk '$1=="status"{printf "%s x%s  ", $2, $3}' "$tmp/wrk-decompress.txt")$(grep -o 'Socket errors.*' "$tmp/wrk-decompress.txt" || true)"
 echo "hostile answers:"

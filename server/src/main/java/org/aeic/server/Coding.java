@@ -8,14 +8,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.aeic.codec.AeicAbortedException;
 import org.aeic.codec.AeicDecoder;
 import org.aeic.codec.AeicEncoder;
@@ -39,7 +35,6 @@ import org.aeic.codec.image.PlanarImage;
 final class Coding {
     /** The first bytes of every {@code .aeic} stream (the container format's signature). */
     static final byte[] AEIC_MAGIC = {(byte) 0x8A, 'A', 'E', 'I', 'C', 0x0D, 0x0A, 0x1A};
-    static final float JPEG_QUALITY = 0.9f;
 
     /**
      * Heap an image being compressed holds per pixel, measured: a 12 MP photo compresses (one thread) in a 450 MB
@@ -247,25 +242,13 @@ final class Coding {
         };
     }
 
+    /** The image as PNG or JPEG bytes, written as the CLI writes files (ICC profile kept, JPEG at 0.95). */
     static byte[] write(BufferedImage img, String format) {
-        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format);
-        if (!it.hasNext()) {
-            throw new IllegalStateException("no ImageIO writer for " + format);
-        }
-        ImageWriter writer = it.next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (format.equals("jpeg")) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(JPEG_QUALITY);
-            }
-            writer.write(null, new IIOImage(img, null, null), param);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + format + ": " + e.getMessage(), e);
-        } finally {
-            writer.dispose();
+        try {
+            ImageSaver.write(img, bytes, format);
+        } catch (AeicException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
         return bytes.toByteArray();
     }

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  * when the store opens.
  */
 public final class DirectoryStore implements ImageStore {
-    private static final String SUFFIX = ".aeic";
     private static final String TEMP_PREFIX = ".tmp-";
     /** A stored file: magic, the stream's length, the stream, then the attributes as a properties text. */
     private static final byte[] MAGIC = {'A', 'E', 'S', '1'};
@@ -153,12 +152,8 @@ public final class DirectoryStore implements ImageStore {
                 continue;
             }
             for (Path f : sortedChildren(dir)) {
-                String name = f.getFileName().toString();
-                if (!name.endsWith(SUFFIX)) {
-                    continue;
-                }
-                String id = name.substring(0, name.length() - SUFFIX.length());
-                if (ImageStore.isId(id) && (after == null || id.compareTo(after) > 0)) {
+                String id = ImageStore.listedId(f.getFileName().toString(), after);
+                if (id != null) {
                     ids.add(id);
                     if (ids.size() >= limit) {
                         return ids;

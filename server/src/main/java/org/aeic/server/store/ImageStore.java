@@ -44,6 +44,21 @@ public interface ImageStore extends AutoCloseable {
     default void close() {
     }
 
+    /** The suffix of an object's name (file or key): the id, then this. */
+    String SUFFIX = ".aeic";
+
+    /**
+     * The id an object named {@code name} holds when a listing after {@code after} (null: from the start) should
+     * include it, else null: other files and keys, and ids up to {@code after}, are skipped.
+     */
+    static String listedId(String name, String after) {
+        if (!name.endsWith(SUFFIX)) {
+            return null;
+        }
+        String id = name.substring(0, name.length() - SUFFIX.length());
+        return isId(id) && (after == null || id.compareTo(after) > 0) ? id : null;
+    }
+
     /** Ids are lower-case hex: what a client sends is checked against this before it reaches a store. */
     static boolean isId(String s) {
         return s != null && s.matches("[0-9a-f]{32}");

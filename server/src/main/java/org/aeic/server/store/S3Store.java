@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * from the SDK's usual sources (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, profiles, ...).
  */
 public final class S3Store implements ImageStore {
-    private static final String SUFFIX = ".aeic";
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
@@ -157,12 +156,8 @@ public final class S3Store implements ImageStore {
                 }
                 ListObjectsV2Response page = s3.listObjectsV2(req.build());
                 for (S3Object o : page.contents()) {
-                    String name = o.key().substring(prefix.length());
-                    if (!name.endsWith(SUFFIX)) {
-                        continue;
-                    }
-                    String id = name.substring(0, name.length() - SUFFIX.length());
-                    if (ImageStore.isId(id) && (after == null || id.compareTo(after) > 0)) {
+                    String id = ImageStore.listedId(o.key().substring(prefix.length()), after);
+                    if (id != null) {
                         ids.add(id);
                         if (ids.size() >= limit) {
                             return ids;
