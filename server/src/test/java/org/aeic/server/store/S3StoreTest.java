@@ -20,8 +20,12 @@ class S3StoreTest extends StoreContract {
     static BlobStoreContext blobs;
     static int bucketCount;
 
+    /** S3Proxy and its Jetty log each start at INFO; held here so that the level sticks (JUL keeps weak refs). */
+    static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.gaul");
+
     @BeforeAll
     static void startS3Proxy() throws Exception {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         Properties p = new Properties();
         blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential").overrides(p)
                 .build(BlobStoreContext.class);
