@@ -468,8 +468,9 @@ public final class AeicServer {
 
     /**
      * Every place is taken: the request waits up to the admission wait, its body unread (paused, so nothing is
-     * lost or buffered beyond the socket's), for one to free up; then it is refused. A place that frees goes to one
-     * waiting request instead of being raced for by new ones, and a client that retries at once is slowed down.
+     * lost or buffered beyond the socket's), for one to free up; then it is refused. Waiting requests look for a
+     * place every 25 ms (no order among them or against new arrivals); a client that retries at once is slowed to
+     * one try per wait, and its body is never read when it is refused.
      */
     private void awaitPlace(RoutingContext ctx, String field, long length, Kind kind, Job job) {
         HttpServerRequest req = ctx.request();
