@@ -13,7 +13,7 @@ import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.latent.FactorizedLatentCodec;
+import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;

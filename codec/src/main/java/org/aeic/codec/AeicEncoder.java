@@ -11,7 +11,7 @@ import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerWriter;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.latent.FactorizedLatentCodec;
+import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
