@@ -60,7 +60,7 @@ public final class SymbolTable {
     public int size() { return n; }
 
     /** Queues {@code symbol} (any int) on {@code enc}. */
-    public void encode(int symbol, RansEncoder enc) {
+    void encode(int symbol, RansEncoder enc) {
         long i = (long) symbol - minSymbol;
         if (i >= 0 && i < n) {
             enc.put(cum[(int) i], cum[(int) i + 1] - cum[(int) i], precision);
@@ -81,7 +81,7 @@ public final class SymbolTable {
     }
 
     /** Decodes one symbol; throws only on a malformed escape (other corruption surfaces at checkEnd). */
-    public int decode(RansDecoder dec) throws AeicException {
+    int decode(RansDecoder dec) throws AeicException {
         char[] t = lut;
         if (t == null) lut = t = buildLut();
         int s = t[dec.peek(precision)];

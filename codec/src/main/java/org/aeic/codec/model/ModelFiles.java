@@ -3,8 +3,6 @@ package org.aeic.codec.model;
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -192,11 +190,6 @@ public final class ModelFiles {
             }
         }
         return null;
-    }
-
-    /** Writes to a temporary file beside the target, then renames it over the target. */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        org.aeic.codec.io.AtomicFiles.write(target, bytes);
     }
 
     public static byte[] sha256(byte[] bytes) {
