@@ -1,4 +1,4 @@
-"""Checks the PyTorch mirror against the Java trainer on shared weights (run by codec's TorchMirrorTest).
+"""Checks the PyTorch mirror against the Java trainer on shared weights (run by train's TorchMirrorTest).
 
 usage: python3 check_mirror.py DIR
 DIR holds model.aeicm and the raw little-endian float32 files the Java test wrote: x.bin (one crop,

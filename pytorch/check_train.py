@@ -1,4 +1,4 @@
-"""Runs train.py for a few steps on made-up crops (run by codec's TorchMirrorTest).
+"""Runs train.py for a few steps on made-up crops (run by train's TorchMirrorTest).
 
 usage: python3 check_train.py DIR
 Starts from DIR/model.aeicm, trains 3 steps, resumes to step 5 (which must equal 5 steps in one go), and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what codec's TorchMirrorTest needs: Debian's PyTorch, numpy and Pillow for /usr/bin/python3.
+# Installs what train's TorchMirrorTest needs: Debian's PyTorch, numpy and Pillow for /usr/bin/python3.
 # Without them that test skips itself. Run as root (CI runs as root); safe to run again.
 set -euo pipefail
 if /usr/bin/python3 -c "import torch, numpy, PIL" 2>/dev/null; then

@@ -19,6 +19,7 @@ import org.aeic.codec.ModelRegistry;
 import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.io.AtomicFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,7 +119,7 @@ final class CompressCommand implements Callable<Integer> {
         if (target == null) {
             common.stdio().write(r.bytes());
         } else {
-            Outputs.writeAtomically(target, r.bytes());
+            AtomicFiles.write(target, r.bytes());
         }
         if (r.shortfall() != null) { // the file is still the closest there is: say so, and succeed
             common.warn(in + ": " + r.shortfall());
@@ -149,12 +150,10 @@ final class CompressCommand implements Callable<Integer> {
         }
         EncodeOptions one = opts.withThreads(1);
         int failed = Batch.run(files, in, root, ".aeic", common.threads(), (i, o) -> {
-            if (!common.force && Files.exists(o)) {
-                throw new CliException("output exists (use --force to overwrite): " + o);
-            }
+            Outputs.refuseExisting(o, common.force);
             RateSearch.Result r = encodeForRate(read(i, one.limits().maxPixels(), Progress.NONE), one, registry,
                     Progress.NONE); // one file of many: the batch's bar is the status line
-            Outputs.writeAtomically(o, r.bytes());
+            AtomicFiles.write(o, r.bytes());
             if (r.shortfall() != null) {
                 common.warn(i + ": " + r.shortfall());
             }

@@ -70,9 +70,7 @@ final class DecompressCommand implements Callable<Integer> {
             AeicDecoder one = new AeicDecoder(opts.withThreads(1), registry);
             String ext = "." + (format == null ? "png" : format.toLowerCase(Locale.ROOT));
             int failed = Batch.run(files, in, root, ext, common.threads(), (i, o) -> {
-                if (!common.force && Files.exists(o)) {
-                    throw new CliException("output exists (use --force to overwrite): " + o);
-                }
+                Outputs.refuseExisting(o, common.force);
                 ImageSaver.write(one.decode(i).toBufferedImage(), o, asked);
             }, progress, spec.commandLine().getErr());
             common.result(String.format("decompressed %d of %d files", files.size() - failed, files.size()));

@@ -27,6 +27,7 @@ import org.aeic.codec.ModelRegistry;
 import org.aeic.codec.TileListener;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.io.AtomicFiles;
 import org.aeic.codec.metrics.Metrics;
 import org.aeic.codec.metrics.MsSsim;
 import picocli.CommandLine.Command;
@@ -183,17 +184,17 @@ final class EvalCommand implements Callable<Integer> {
             printGainAtEqualRate(stdout, points, anchors);
         }
         if (out != null) {
-            Outputs.writeAtomically(out, ours.toJson().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(out, ours.toJson().getBytes(StandardCharsets.UTF_8));
             stdout.println("wrote " + out);
         }
         if (perImage != null) {
-            Outputs.writeAtomically(perImage, csv(rows).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(perImage, csv(rows).getBytes(StandardCharsets.UTF_8));
             stdout.println("wrote " + perImage);
         }
         if (plot != null) {
             String title = "PSNR-RGB vs bpp, " + files.size() + " image" + (files.size() == 1 ? "" : "s") + " in "
                     + (images.getFileName() == null ? images : images.getFileName());
-            Outputs.writeAtomically(plot, RdPlot.png(ours, anchors, title));
+            AtomicFiles.write(plot, RdPlot.png(ours, anchors, title));
             stdout.println("wrote " + plot);
         }
         stdout.flush();

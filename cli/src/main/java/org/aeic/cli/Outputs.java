@@ -1,6 +1,5 @@
 package org.aeic.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -36,13 +35,13 @@ final class Outputs {
         if (Files.isDirectory(out)) {
             throw new CliException("output is a directory: " + out);
         }
+        refuseExisting(out, force);
+    }
+
+    /** Outputs are replaced only with {@code --force}. */
+    static void refuseExisting(Path out, boolean force) throws CliException {
         if (Files.exists(out) && !force) {
             throw new CliException("output exists (use --force to overwrite): " + out);
         }
-    }
-
-    /** Writes through a temporary file in the same directory and renames it into place. */
-    static void writeAtomically(Path out, byte[] bytes) throws IOException {
-        org.aeic.codec.io.AtomicFiles.write(out, bytes);
     }
 }

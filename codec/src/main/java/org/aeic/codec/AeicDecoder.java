@@ -13,7 +13,7 @@ import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.latent.FactorizedLatentCodec;
+import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
@@ -121,9 +121,9 @@ public final class AeicDecoder {
                     int st = FactorizedModel.STRIDE;
                     int m = overlap / st;
                     Rectangle lr = new Rectangle(r.x() / st - m, r.y() / st - m,
-                            AeicEncoder.latentSize(r.width()) + 2 * m, AeicEncoder.latentSize(r.height()) + 2 * m)
-                            .intersection(new Rectangle(0, 0, AeicEncoder.latentSize(s.width()),
-                                    AeicEncoder.latentSize(s.height())));
+                            Tiling.latentSize(r.width()) + 2 * m, Tiling.latentSize(r.height()) + 2 * m)
+                            .intersection(new Rectangle(0, 0, Tiling.latentSize(s.width()),
+                                    Tiling.latentSize(s.height())));
                     x = model.net.synthesis.forward(latentRegion(s, lr, model, level, latents), null);
                     ox = lr.x * st;
                     oy = lr.y * st;
@@ -162,7 +162,7 @@ public final class AeicDecoder {
         if (t == null) {
             AeicStream.TileRect r = s.tileRect(i);
             t = FactorizedLatentCodec.decompress(s.tiles().get(i), model.net.m,
-                    AeicEncoder.latentSize(r.height()), AeicEncoder.latentSize(r.width()), level);
+                    Tiling.latentSize(r.height()), Tiling.latentSize(r.width()), level);
             cache.put(i, t);
         }
         return t;

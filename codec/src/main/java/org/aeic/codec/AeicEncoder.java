@@ -11,7 +11,7 @@ import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerWriter;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.latent.FactorizedLatentCodec;
+import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
@@ -117,7 +117,7 @@ public final class AeicEncoder {
             return y;
         }
         int s = FactorizedModel.STRIDE;
-        return crop(y, (r.y() - y0) / s, (r.x() - x0) / s, latentSize(r.height()), latentSize(r.width()));
+        return crop(y, (r.y() - y0) / s, (r.x() - x0) / s, Tiling.latentSize(r.height()), Tiling.latentSize(r.width()));
     }
 
     /** Pixels {@code [x0, x0+w) x [y0, y0+h)} of the image as it is padded to a multiple of the stride (edges repeated). */
@@ -145,9 +145,5 @@ public final class AeicEncoder {
             }
         }
         return out;
-    }
-
-    static int latentSize(int pixels) {
-        return Tiling.roundUp(pixels) / FactorizedModel.STRIDE;
     }
 }

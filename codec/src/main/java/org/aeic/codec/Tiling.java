@@ -18,8 +18,6 @@ final class Tiling {
      */
     static final int OVERLAP = 64;
     static final int MAX_OVERLAP = 256;
-    /** The container refuses bigger tiles: they would need too much memory. */
-    static final int MAX_TILE = org.aeic.codec.container.ContainerReader.MAX_TILE_SIZE;
 
     private Tiling() {
     }
@@ -27,6 +25,11 @@ final class Tiling {
     static int tileSizeFor(int width, int height) {
         int longest = Math.max(width, height);
         return longest <= SINGLE_TILE_MAX ? roundUp(longest) : LARGE_TILE;
+    }
+
+    /** Latent pixels for {@code pixels} image pixels (padded to the stride). */
+    static int latentSize(int pixels) {
+        return roundUp(pixels) / FactorizedModel.STRIDE;
     }
 
     static int roundUp(int v) {

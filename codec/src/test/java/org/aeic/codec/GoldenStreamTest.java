@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.ImageSaver;
 import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.io.AtomicFiles;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
 import org.aeic.proto.Provenance;
@@ -62,10 +63,10 @@ class GoldenStreamTest {
             return;
         }
         Files.createDirectories(DIR);
-        ModelFiles.writeAtomically(MODEL, tinyModel());
+        AtomicFiles.write(MODEL, tinyModel());
         ImageSaver.write(inputImage(), INPUT_PNG, "png");
         byte[] stream = encoder().encode(INPUT_PNG);
-        ModelFiles.writeAtomically(STREAM, stream);
+        AtomicFiles.write(STREAM, stream);
         ImageSaver.write(decoder().decode(stream).toBufferedImage(), EXPECTED_PNG, "png");
     }
 

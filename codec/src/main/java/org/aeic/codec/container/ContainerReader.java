@@ -25,6 +25,11 @@ public final class ContainerReader {
     /** Tiles are at most this wide and high: bigger ones would need too much memory to decode. */
     public static final int MAX_TILE_SIZE = 1024;
 
+    /** The tile-size rule, for streams and for encoder options: a multiple of 16 (the model's stride) in 16..1024. */
+    public static boolean validTileSize(long ts) {
+        return ts >= 16 && ts <= MAX_TILE_SIZE && ts % 16 == 0;
+    }
+
 
     /** Largest buffer allocated ahead of the data that is to fill it. */
     static final int CHUNK = 1 << 20;
@@ -36,11 +41,11 @@ public final class ContainerReader {
 
     /** Whether {@code first8} starts with the 8-byte AEIC magic. */
     public static boolean hasMagic(byte[] first8) {
-        if (first8 == null || first8.length < ContainerWriter.MAGIC.length) {
+        if (first8 == null || first8.length < Framing.MAGIC.length) {
             return false;
         }
-        return Arrays.equals(first8, 0, ContainerWriter.MAGIC.length,
-                ContainerWriter.MAGIC, 0, ContainerWriter.MAGIC.length);
+        return Arrays.equals(first8, 0, Framing.MAGIC.length,
+                Framing.MAGIC, 0, Framing.MAGIC.length);
     }
 
     /**
@@ -49,10 +54,10 @@ public final class ContainerReader {
      */
     public static StreamHeader readHeader(InputStream in, ContainerLimits limits) throws AeicException, IOException {
         Objects.requireNonNull(limits, "limits");
-        byte[] magic = new byte[ContainerWriter.MAGIC.length];
+        byte[] magic = new byte[Framing.MAGIC.length];
         int n = readUpTo(in, magic, magic.length);
         for (int i = 0; i < n; i++) {
-            if (magic[i] != ContainerWriter.MAGIC[i]) {
+            if (magic[i] != Framing.MAGIC[i]) {
                 throw new AeicException("not an AEIC stream");
             }
         }
@@ -69,7 +74,7 @@ public final class ContainerReader {
             throw new AeicException(Kind.UNSUPPORTED, "unsupported AEIC format version " + version
                     + " (this reader supports version " + ContainerWriter.VERSION + ")");
         }
-        long hlen = Integer.toUnsignedLong(u32(fixed, 2));
+        long hlen = Integer.toUnsignedLong(Framing.u32(fixed, 2));
         if (hlen > limits.maxHeaderBytes()) {
             throw new AeicException(Kind.TOO_LARGE, "header length of " + hlen + " bytes exceeds the limit of "
                     + limits.maxHeaderBytes() + " bytes");
@@ -175,7 +180,7 @@ public final class ContainerReader {
             throw new AeicException("unsupported bit depth " + Integer.toUnsignedLong(h.getBitDepth()));
         }
         long ts = Integer.toUnsignedLong(h.getTileSize());
-        if (ts < 16 || ts > MAX_TILE_SIZE || ts % 16 != 0) {
+        if (!validTileSize(ts)) {
             throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16.." + MAX_TILE_SIZE + ")");
         }
         long tx = (w + ts - 1) / ts;
@@ -233,19 +238,19 @@ public final class ContainerReader {
         }
         byte[] crc = new byte[4];
         readFully(in, crc, what);
-        checkCrc(data, 0, size, u32(crc, 0), what);
+        checkCrc(data, 0, size, Framing.u32(crc, 0), what);
         return data;
     }
 
     private static byte[] slice(byte[] data, int[] at, int size, String what) throws AeicException {
         int from = at[0];
-        checkCrc(data, from, size, u32(data, from + size), what);
+        checkCrc(data, from, size, Framing.u32(data, from + size), what);
         at[0] = from + size + 4;
         return Arrays.copyOfRange(data, from, from + size);
     }
 
     private static void checkCrc(byte[] data, int off, int len, int expected, String what) throws AeicException {
-        if (ContainerWriter.crc32c(data, off, len) != expected) {
+        if (Framing.crc32c(data, off, len) != expected) {
             throw new AeicException("CRC mismatch in " + what);
         }
     }
@@ -279,9 +284,5 @@ public final class ContainerReader {
 
     private static AeicException truncated(String where) {
         return new AeicException(TRUNCATED + " (in " + where + ")");
-    }
-
-    private static int u32(byte[] b, int off) {
-        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | b[off + 3] & 0xFF;
     }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -23,8 +22,6 @@ public final class ContainerWriter {
     /** Format version written, and the only one {@link ContainerReader} accepts. */
     public static final int VERSION = 1;
 
-    static final byte[] MAGIC = {(byte) 0x8A, 'A', 'E', 'I', 'C', 0x0D, 0x0A, 0x1A};
-
     private ContainerWriter() {
     }
 
@@ -37,7 +34,7 @@ public final class ContainerWriter {
             b.addTileBytes(t.length);
         }
         byte[] h = b.build().toByteArray();
-        out.write(MAGIC);
+        out.write(Framing.MAGIC);
         out.write(new byte[] {(byte) (VERSION >>> 8), (byte) VERSION});
         writeU32(out, h.length);
         section(out, h);
@@ -68,19 +65,13 @@ public final class ContainerWriter {
         return out.toByteArray();
     }
 
-    static int crc32c(byte[] data, int off, int len) {
-        CRC32C crc = new CRC32C();
-        crc.update(data, off, len);
-        return (int) crc.getValue();
-    }
-
     private static int len(byte[] a) {
         return a == null ? 0 : a.length;
     }
 
     private static void section(OutputStream out, byte[] data) throws IOException {
         out.write(data);
-        writeU32(out, crc32c(data, 0, data.length));
+        writeU32(out, Framing.crc32c(data, 0, data.length));
     }
 
     private static void writeU32(OutputStream out, int v) throws IOException {

@@ -10,7 +10,7 @@ import org.aeic.codec.AeicException;
  * end, an impossible initial state or an inconsistent {@link #consume} marks the stream corrupt
  * (the state is then pinned so decoding goes on harmlessly), and {@link #checkEnd()} reports it.
  */
-public final class RansDecoder {
+final class RansDecoder {
     private static final int L = RansEncoder.L;
 
     private final byte[] buf;

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * reverse by {@link #finish()}; a {@link RansDecoder} then returns them in the order they were put.
  * Not thread-safe; one encoder makes one stream.
  */
-public final class RansEncoder {
+final class RansEncoder {
     static final int L = 1 << 23; // lower bound of the state; the upper bound is L << 8 = 2^31
 
     // one buffered call = start | (freq - 1) << 16 (both fit 16 bits when P <= 16) plus its precision

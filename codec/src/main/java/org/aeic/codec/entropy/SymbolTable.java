@@ -2,10 +2,9 @@ package org.aeic.codec.entropy;
 
 import java.util.Arrays;
 import org.aeic.codec.AeicException;
-import org.aeic.proto.ChannelTable;
 
 /**
- * Integer model of one latent channel, built from a validated {@link ChannelTable}.
+ * Integer model of one latent channel, built from validated frequencies (the model file's tables).
  *
  * <p>Symbols {@code minSymbol .. minSymbol + size() - 1} are coded with their own frequency; any
  * other int is coded as ESCAPE (the last frequency), a sign bit and the Elias-gamma coded distance
@@ -15,15 +14,13 @@ public final class SymbolTable {
     /** Most regular (non-escape) symbols a table may have. */
     public static final int MAX_SYMBOLS = 4096;
 
-    private final float center;
     private final int minSymbol;
     private final int n;          // regular symbols; index n is the escape
     private final int precision;
     private final int[] cum;      // cum[i] = first slot of symbol index i, cum[n + 1] = 2^precision
     private volatile char[] lut;  // slot -> symbol index, built on first decode (encoders never need it)
 
-    private SymbolTable(float center, int minSymbol, int[] freq, int precision) {
-        this.center = center;
+    private SymbolTable(int minSymbol, int[] freq, int precision) {
         this.minSymbol = minSymbol;
         this.n = freq.length - 1;
         this.precision = precision;
@@ -31,40 +28,39 @@ public final class SymbolTable {
         for (int i = 0; i < freq.length; i++) cum[i + 1] = cum[i] + freq[i];
     }
 
-    /** Validates {@code t} and builds its table; a malformed table (e.g. from a bad model file) throws. */
-    public static SymbolTable of(ChannelTable t) throws AeicException {
-        int p = t.getPrecisionBits();
+    /**
+     * Validates a table and builds it: {@code freq} holds the regular symbols' frequencies from
+     * {@code minSymbol} on, then the escape's; {@code precisionBits} and the frequencies are unsigned
+     * 32-bit values as stored. A malformed table (e.g. from a bad model file) throws.
+     */
+    public static SymbolTable of(int minSymbol, int precisionBits, int... freq) throws AeicException {
+        int p = precisionBits;
         if (p < 1 || p > 16) throw new AeicException("entropy table precision " + Integer.toUnsignedString(p) + " out of 1..16");
-        int count = t.getFreqCount();
+        int count = freq.length;
         if (count < 2) throw new AeicException("entropy table needs at least one symbol and the escape");
         if (count - 1 > MAX_SYMBOLS) throw new AeicException("entropy table has " + (count - 1) + " symbols, over " + MAX_SYMBOLS);
-        if ((long) t.getMinSymbol() + count - 1 > (long) Integer.MAX_VALUE + 1) {
+        if ((long) minSymbol + count - 1 > (long) Integer.MAX_VALUE + 1) {
             throw new AeicException("entropy table symbol range overflows int"); // keeps escape distances < 2^32
         }
-        if (!Float.isFinite(t.getCenter())) throw new AeicException("entropy table center is not finite");
-        int[] freq = new int[count];
+        int[] checked = new int[count];
         long sum = 0;
         for (int i = 0; i < count; i++) {
-            long f = Integer.toUnsignedLong(t.getFreq(i));
+            long f = Integer.toUnsignedLong(freq[i]);
             if (f == 0) throw new AeicException("entropy table has a zero frequency");
             sum += f;
-            freq[i] = (int) Math.min(f, 1 << 16); // exact once the sum is checked
+            checked[i] = (int) Math.min(f, 1 << 16); // exact once the sum is checked
         }
         if (sum != 1L << p) throw new AeicException("entropy table frequencies sum to " + sum + ", not 2^" + p);
-        return new SymbolTable(t.getCenter(), t.getMinSymbol(), freq, p);
+        return new SymbolTable(minSymbol, checked, p);
     }
-
-    public float center() { return center; }
 
     public int minSymbol() { return minSymbol; }
 
     /** Number of regular (non-escape) symbols. */
     public int size() { return n; }
 
-    public int precisionBits() { return precision; }
-
     /** Queues {@code symbol} (any int) on {@code enc}. */
-    public void encode(int symbol, RansEncoder enc) {
+    void encode(int symbol, RansEncoder enc) {
         long i = (long) symbol - minSymbol;
         if (i >= 0 && i < n) {
             enc.put(cum[(int) i], cum[(int) i + 1] - cum[(int) i], precision);
@@ -85,7 +81,7 @@ public final class SymbolTable {
     }
 
     /** Decodes one symbol; throws only on a malformed escape (other corruption surfaces at checkEnd). */
-    public int decode(RansDecoder dec) throws AeicException {
+    int decode(RansDecoder dec) throws AeicException {
         char[] t = lut;
         if (t == null) lut = t = buildLut();
         int s = t[dec.peek(precision)];
@@ -111,52 +107,5 @@ public final class SymbolTable {
         char[] t = new char[1 << precision];
         for (int s = 0; s <= n; s++) Arrays.fill(t, cum[s], cum[s + 1], (char) s);
         return t;
-    }
-
-    /**
-     * Turns probabilities of {@code minSymbol..} (in order) plus an escape mass into frequencies for a
-     * {@link ChannelTable}: {@code pmf.length + 1} entries, the escape last, each at least 1, summing
-     * exactly to {@code 2^precisionBits}. Rounds, then moves single counts where they cost the fewest
-     * bits (expected code length), so the result is close to the best integer approximation.
-     */
-    public static int[] quantizeFrequencies(double[] pmf, double tailMass, int precisionBits) {
-        int m = pmf.length + 1;
-        if (precisionBits < 1 || precisionBits > 16 || m > 1 << precisionBits) {
-            throw new IllegalArgumentException(m + " frequencies do not fit precision " + precisionBits);
-        }
-        double[] p = Arrays.copyOf(pmf, m);
-        p[m - 1] = tailMass;
-        double sum = 0;
-        for (double v : p) {
-            if (!(v >= 0) || v == Double.POSITIVE_INFINITY) throw new IllegalArgumentException("bad probability " + v);
-            sum += v;
-        }
-        if (!(sum > 0) || Double.isInfinite(sum)) throw new IllegalArgumentException("probabilities sum to " + sum);
-        int total = 1 << precisionBits, have = 0;
-        int[] f = new int[m];
-        for (int i = 0; i < m; i++) {
-            p[i] /= sum;
-            f[i] = (int) Math.max(1, Math.round(p[i] * total));
-            have += f[i];
-        }
-        // Rounding and the floor of 1 leave the sum off by a few. The expected code length
-        // sum p*log(1/f) is separable and convex in f, so moving single counts from where they cost
-        // least to where they gain most, until no move helps, reaches the integer optimum.
-        while (true) {
-            int take = -1, give = -1;
-            double loss = Double.POSITIVE_INFINITY, gain = -1;
-            for (int i = 0; i < m; i++) {
-                if (f[i] > 1) {
-                    double l = p[i] * StrictMath.log((double) f[i] / (f[i] - 1));
-                    if (l < loss) { loss = l; take = i; }
-                }
-                double g = p[i] * StrictMath.log((double) (f[i] + 1) / f[i]);
-                if (g > gain) { gain = g; give = i; }
-            }
-            if (have > total) { f[take]--; have--; }
-            else if (have < total) { f[give]++; have++; }
-            else if (take >= 0 && gain > loss * (1 + 1e-12)) { f[take]--; f[give]++; }
-            else return f;
-        }
     }
 }

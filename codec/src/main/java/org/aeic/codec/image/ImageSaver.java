@@ -46,10 +46,6 @@ public final class ImageSaver {
         return toBufferedImage(p.rgb, p.width, p.height, p.alpha, p.channels, p.bitDepth, p.icc);
     }
 
-    /** Same as {@link ImageLoader#fromBufferedImage(BufferedImage)}. */
-    public static PlanarImage fromBufferedImage(BufferedImage img) {
-        return ImageLoader.fromBufferedImage(img);
-    }
 
     /**
      * Builds an image from planar RGB in [0,1] (rounded and clamped to the bit depth).

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.aeic.codec.entropy.SymbolTable;
-import org.aeic.codec.latent.LogisticMixturePrior;
+import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.proto.ModelFile;
 
 /**
@@ -117,7 +117,7 @@ public final class CodecModel {
             gain[c] = (float) StrictMath.exp((1 - t) * a.logGain.data[c] + t * b.logGain.data[c]);
             center[c] = prior.center(c);
             try {
-                tables[c] = SymbolTable.of(ModelFiles.channelTable(prior, c));
+                tables[c] = ModelFiles.symbolTable(ModelFiles.channelTable(prior, c));
             } catch (org.aeic.codec.AeicException e) {
                 throw new IllegalStateException("interpolated table of channel " + c + " is invalid", e);
             }

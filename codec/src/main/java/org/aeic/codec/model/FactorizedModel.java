@@ -3,7 +3,7 @@ package org.aeic.codec.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.aeic.codec.latent.LogisticMixturePrior;
+import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.codec.nn.Conv2d;
 import org.aeic.codec.nn.ConvTranspose2d;
 import org.aeic.codec.nn.Gdn;

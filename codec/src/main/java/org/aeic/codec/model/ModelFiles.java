@@ -3,8 +3,6 @@ package org.aeic.codec.model;
 import com.google.protobuf.CodedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -13,7 +11,7 @@ import java.util.Map;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.entropy.SymbolTable;
-import org.aeic.codec.latent.LogisticMixturePrior;
+import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
 import org.aeic.proto.Architecture;
 import org.aeic.proto.ChannelTable;
@@ -27,7 +25,8 @@ public final class ModelFiles {
     /** Model files are small (a few MB); anything bigger is refused before parsing. */
     public static final int MAX_MODEL_BYTES = 256 << 20;
     public static final int PRECISION_BITS = 16;
-    public static final int MAX_SYMBOLS = 2048;
+    /** The prior's tables span at most half of what a reader accepts. */
+    private static final int TABLE_SYMBOLS = SymbolTable.MAX_SYMBOLS / 2;
 
     private ModelFiles() {
     }
@@ -73,13 +72,23 @@ public final class ModelFiles {
 
     /** The integer table of channel c of a prior, for symbols round(y·gain − center). */
     static ChannelTable channelTable(LogisticMixturePrior prior, int c) {
-        int[] t = prior.table(c, PRECISION_BITS, MAX_SYMBOLS);
+        int[] t = prior.table(c, PRECISION_BITS, TABLE_SYMBOLS);
         ChannelTable.Builder ct = ChannelTable.newBuilder().setCenter(prior.center(c))
                 .setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
         for (int i = 1; i < t.length; i++) {
             ct.addFreq(t[i]);
         }
         return ct.build();
+    }
+
+    /** The coder's table of a stored channel table, validated (the centre here, the frequencies in the coder). */
+    static SymbolTable symbolTable(ChannelTable t) throws AeicException {
+        if (!Float.isFinite(t.getCenter())) throw new AeicException("entropy table center is not finite");
+        int[] freq = new int[t.getFreqCount()];
+        for (int i = 0; i < freq.length; i++) {
+            freq[i] = t.getFreq(i);
+        }
+        return SymbolTable.of(t.getMinSymbol(), t.getPrecisionBits(), freq);
     }
 
     private static NamedTensor tensor(String name, int[] shape, float[] data) {
@@ -135,7 +144,7 @@ public final class ModelFiles {
                     throw new AeicException("model " + f.getId() + ": bad gain");
                 }
                 center[c] = q.getTables(c).getCenter();
-                tables[c] = SymbolTable.of(q.getTables(c));
+                tables[c] = symbolTable(q.getTables(c));
             }
             levels.add(new CodecModel.Level(q.getQuality(), q.getLambda(), gain, center, tables));
         }
@@ -181,11 +190,6 @@ public final class ModelFiles {
             }
         }
         return null;
-    }
-
-    /** Writes to a temporary file beside the target, then renames it over the target. */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        org.aeic.codec.io.AtomicFiles.write(target, bytes);
     }
 
     public static byte[] sha256(byte[] bytes) {

@@ -3,7 +3,7 @@ package org.aeic.codec.model;
 import java.util.ArrayList;
 import java.util.List;
 import org.aeic.codec.AeicException;
-import org.aeic.codec.latent.LogisticMixturePrior;
+import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
 import org.aeic.proto.ModelFile;
 

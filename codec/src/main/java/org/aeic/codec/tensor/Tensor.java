@@ -33,8 +33,4 @@ public final class Tensor {
     public int plane() {
         return h * w;
     }
-
-    public Tensor copy() {
-        return new Tensor(c, h, w, data.clone());
-    }
 }

@@ -65,11 +65,11 @@ class ContainerTest {
     private static byte[] raw(StreamHeader h, byte[] rest) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] hb = h.toByteArray();
-        out.write(ContainerWriter.MAGIC);
+        out.write(Framing.MAGIC);
         out.write(new byte[] {0, 1});
         out.write(ByteBuffer.allocate(4).putInt(hb.length).array());
         out.write(hb);
-        out.write(ByteBuffer.allocate(4).putInt(ContainerWriter.crc32c(hb, 0, hb.length)).array());
+        out.write(ByteBuffer.allocate(4).putInt(Framing.crc32c(hb, 0, hb.length)).array());
         out.write(rest);
         return out.toByteArray();
     }
@@ -253,10 +253,10 @@ class ContainerTest {
     void corruptHeaderWithValidCrc() throws Exception {
         byte[] junk = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F, 0x00, 0x01};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(ContainerWriter.MAGIC);
+        out.write(Framing.MAGIC);
         out.write(new byte[] {0, 1, 0, 0, 0, (byte) junk.length});
         out.write(junk);
-        out.write(ByteBuffer.allocate(4).putInt(ContainerWriter.crc32c(junk, 0, junk.length)).array());
+        out.write(ByteBuffer.allocate(4).putInt(Framing.crc32c(junk, 0, junk.length)).array());
         assertMessage(refusedBoth(out.toByteArray(), LIMITS), "corrupt header");
     }
 
@@ -355,7 +355,7 @@ class ContainerTest {
                 bad[at] = (byte) rnd.nextInt(256);
             }
             if (headerOnly) { // a valid CRC sends the mutated header through the parser and the checks
-                ByteBuffer.wrap(bad).putInt(hstart + hlen, ContainerWriter.crc32c(bad, hstart, hlen));
+                ByteBuffer.wrap(bad).putInt(hstart + hlen, Framing.crc32c(bad, hstart, hlen));
             }
             for (int way = 0; way < 2; way++) {
                 try {

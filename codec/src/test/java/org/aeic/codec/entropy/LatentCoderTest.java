@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.aeic.codec.AeicException;
-import org.aeic.proto.ChannelTable;
+import org.aeic.codec.prior.Frequencies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,11 +20,9 @@ class LatentCoderTest {
         for (int c = 0; c < CHANNELS; c++) {
             double scale = 0.3 + c * 1.5;
             int half = 4 + 3 * c, p = 10 + c;
-            int[] f = SymbolTable.quantizeFrequencies(Tables.laplace(-half, 2 * half + 1, scale),
+            int[] f = Frequencies.quantize(Tables.laplace(-half, 2 * half + 1, scale),
                     Math.max(1e-6, Tables.laplaceTail(-half, 2 * half + 1, scale)), p);
-            ChannelTable.Builder b = ChannelTable.newBuilder().setMinSymbol(-half).setPrecisionBits(p).setCenter(0.25f * c);
-            for (int v : f) b.addFreq(v);
-            t[c] = SymbolTable.of(b.build());
+            t[c] = SymbolTable.of(-half, p, f);
         }
         return t;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.Arrays;
 import java.util.Random;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.prior.Frequencies;
 import org.junit.jupiter.api.Test;
 
 class RansCoderTest {
@@ -56,7 +57,7 @@ class RansCoderTest {
         double[][] cases = {{2048, 40.0, 16}, {2048, 0.15, 16}, {1024, 6.0, 12}};
         for (double[] c : cases) {
             int n = (int) c[0], p = (int) c[2];
-            int[] f = SymbolTable.quantizeFrequencies(Tables.laplace(-n / 2, n, c[1]), 1e-9, p);
+            int[] f = Frequencies.quantize(Tables.laplace(-n / 2, n, c[1]), 1e-9, p);
             int[] cum = Tables.cumulative(Arrays.copyOf(f, n)); // regular symbols only
             int count = 100_000;
             int[] sym = new int[count];

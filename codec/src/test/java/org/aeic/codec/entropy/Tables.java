@@ -1,10 +1,9 @@
 package org.aeic.codec.entropy;
 
 import java.util.Random;
-import org.aeic.proto.ChannelTable;
 
 /** Test helpers: random and Laplace-shaped frequency tables. */
-final class Tables {
+public final class Tables {
     private Tables() {}
 
     /** m frequencies summing to 2^p, heavily skewed, about a quarter of them exactly 1. */
@@ -38,23 +37,17 @@ final class Tables {
     }
 
     /** Discretised Laplace over [min, min + n) with the given scale; the rest is the escape mass. */
-    static double[] laplace(int min, int n, double scale) {
+    public static double[] laplace(int min, int n, double scale) {
         double[] pmf = new double[n];
         for (int i = 0; i < n; i++) pmf[i] = cdf(min + i + 0.5, scale) - cdf(min + i - 0.5, scale);
         return pmf;
     }
 
-    static double laplaceTail(int min, int n, double scale) {
+    public static double laplaceTail(int min, int n, double scale) {
         return cdf(min - 0.5, scale) + 1 - cdf(min + n - 0.5, scale);
     }
 
     private static double cdf(double x, double b) {
         return x < 0 ? 0.5 * Math.exp(x / b) : 1 - 0.5 * Math.exp(-x / b);
-    }
-
-    static ChannelTable table(int min, int p, int... freq) {
-        ChannelTable.Builder b = ChannelTable.newBuilder().setMinSymbol(min).setPrecisionBits(p);
-        for (int f : freq) b.addFreq(f);
-        return b.build();
     }
 }

@@ -30,7 +30,6 @@ import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.container.ContainerWriter;
 import org.aeic.codec.image.PlanarImage;
 import org.aeic.proto.StreamHeader;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,7 +65,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * error (also when the codec wraps it in an AeicException), or a run over the timeout is a finding.
  *
  * <p>The seeds depend on the tiny model's SHA-256: after regenerating {@code testdata/golden/tiny-model.aeicm},
- * regenerate them too with {@code -Daeic.regenerateFuzzSeeds=true} ({@link #regenerateSeeds}).
+ * regenerate them too with the tool {@link RegenerateFuzzSeeds} ({@code testdata/README.md} has the command).
  */
 @ExtendWith(QuietJazzer.class)
 class StreamFuzzTest {
@@ -269,32 +268,7 @@ class StreamFuzzTest {
         }
     }
 
-    /**
-     * {@code -Daeic.regenerateFuzzSeeds=true}: rewrites the {@code valid-*} and {@code truncated-*} seeds of every
-     * target from the tiny model. Findings kept as regression inputs (Jazzer names them {@code crash-*} and the
-     * like) are left alone.
-     */
-    @Test
-    void regenerateSeeds() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("aeic.regenerateFuzzSeeds"), "set -Daeic.regenerateFuzzSeeds=true");
-        Map<String, byte[]> seeds = seeds();
-        for (String target : TARGETS) {
-            Path dir = INPUTS.resolve(target);
-            Files.createDirectories(dir);
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    String n = p.getFileName().toString();
-                    if (n.startsWith("valid-") || n.startsWith("truncated-")) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            for (Map.Entry<String, byte[]> e : seeds.entrySet()) {
-                Files.write(dir.resolve(e.getKey()), e.getValue());
-            }
-        }
-    }
-
+    /** The {@code valid-*} and {@code truncated-*} seeds, made with the tiny model ({@link RegenerateFuzzSeeds} writes them). */
     static Map<String, byte[]> seeds() throws AeicException {
         AeicEncoder enc = new AeicEncoder(EncodeOptions.defaults().withThreads(1), REGISTRY);
         Map<String, byte[]> out = new LinkedHashMap<>();

@@ -569,9 +569,9 @@ class AeicImageIOTest {
 
     @Test
     void aChildClassLoaderRegistersThePluginWithScanForPlugins() throws Exception {
-        // the codec and its dependencies in a loader of their own, as in a web or plugin container
+        // the plugin, the codec and their dependencies in a loader of their own, as in a web or plugin container
         List<URL> urls = new ArrayList<>();
-        for (Class<?> c : List.of(AeicImageReaderSpi.class, StreamHeader.class, com.google.protobuf.Message.class,
+        for (Class<?> c : List.of(AeicImageReaderSpi.class, AeicDecoder.class, StreamHeader.class, com.google.protobuf.Message.class,
                 com.twelvemonkeys.imageio.ImageReaderBase.class, com.twelvemonkeys.lang.Validate.class,
                 com.twelvemonkeys.io.FileUtil.class, com.twelvemonkeys.image.ImageUtil.class)) {
             URL url = c.getProtectionDomain().getCodeSource().getLocation();

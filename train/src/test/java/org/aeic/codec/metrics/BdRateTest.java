@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * BD-rate / BD-PSNR against shared/tools/bdrate.py. The JSON files in src/test/resources/bdrate are copies of
  * shared/anchors/kodak/jpeg-turbo.json, webp.json and published/compressai-bmshj2018-factorized_mse_cpu.json
  * (as factorized.json). The expected values were printed by bdrate.py's functions (numpy 2.4.6), run from
- * shared/tools with R = codec/src/test/resources/bdrate/:
+ * shared/tools with R = train/src/test/resources/bdrate/:
  * <pre>
  * python3 -c "import bdrate as b; _,ra,pa,ma = b.load(R+'jpeg-turbo.json'); _,rb,pb,mb = b.load(R+'webp.json');
  *   print(repr(b.bd_rate(ra,pa,rb,pb)), repr(b.bd_quality(ra,pa,rb,pb)), repr(b.bd_rate(ra,ma,rb,mb)),

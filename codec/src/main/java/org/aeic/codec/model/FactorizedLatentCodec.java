@@ -1,8 +1,7 @@
-package org.aeic.codec.latent;
+package org.aeic.codec.model;
 
 import org.aeic.codec.AeicException;
 import org.aeic.codec.entropy.LatentCoder;
-import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.tensor.Tensor;
 
 /**

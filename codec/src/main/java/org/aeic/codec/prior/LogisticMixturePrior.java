@@ -1,4 +1,4 @@
-package org.aeic.codec.latent;
+package org.aeic.codec.prior;
 
 import org.aeic.codec.nn.Param;
 
@@ -192,7 +192,7 @@ public final class LogisticMixturePrior {
             inRange += pmf[i];
         }
         double escape = Math.max(1 - inRange, 0);
-        int[] freq = org.aeic.codec.entropy.SymbolTable.quantizeFrequencies(pmf, escape, precisionBits);
+        int[] freq = Frequencies.quantize(pmf, escape, precisionBits);
         int[] out = new int[freq.length + 1];
         out[0] = lo;
         System.arraycopy(freq, 0, out, 1, freq.length);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.zip.CRC32C;
 import javax.imageio.IIOException;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageTypeSpecifier;
@@ -22,6 +21,7 @@ import org.aeic.codec.AeicException;
 import org.aeic.codec.DecodeOptions;
 import org.aeic.codec.DecodedImage;
 import org.aeic.codec.StreamInfo;
+import org.aeic.codec.container.Framing;
 import org.aeic.codec.image.ImageSaver;
 
 /**
@@ -281,11 +281,7 @@ final class AeicImageReader extends ImageReaderBase {
                 n += r;
             }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(section, 0, (int) size);
-        int stored = (section[(int) size] & 0xFF) << 24 | (section[(int) size + 1] & 0xFF) << 16
-                | (section[(int) size + 2] & 0xFF) << 8 | section[(int) size + 3] & 0xFF;
-        if ((int) crc.getValue() != stored) {
+        if (!Framing.sectionIntact(section, 0, (int) size)) {
             return null;
         }
         icc = Arrays.copyOf(section, (int) size);

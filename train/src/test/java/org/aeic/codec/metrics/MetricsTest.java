@@ -16,7 +16,7 @@ class MetricsTest {
     /**
      * The pair in src/test/resources/metrics (211x173, odd on both sides so that every pooling step pads), made and
      * measured by the script beside it, which computes the values with shared/tools/imgmetrics.py (numpy 2.4.6):
-     * <pre>cd codec/src/test/resources/metrics &amp;&amp; python3 make_pair.py</pre>
+     * <pre>cd train/src/test/resources/metrics &amp;&amp; python3 make_pair.py</pre>
      * printed "psnr_rgb 31.045640040615822" and "ms_ssim_rgb 0.974126871089092".
      */
     static final double PAIR_PSNR = 31.045640040615822;

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.io.AtomicFiles;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
 import org.aeic.codec.model.RateLevel;
@@ -418,9 +419,9 @@ public final class Trainer {
             state.put("adam.m." + p.name, adam.m[p.index()]);
             state.put("adam.v." + p.name, adam.v[p.index()]);
         }
-        ModelFiles.writeAtomically(cfg.checkpoint(),
+        AtomicFiles.write(cfg.checkpoint(),
                 ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, state).toByteArray());
-        ModelFiles.writeAtomically(cfg.out(),
+        AtomicFiles.write(cfg.out(),
                 ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, levelTensors).toByteArray());
     }
 }
