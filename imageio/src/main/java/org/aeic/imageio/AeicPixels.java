@@ -6,12 +6,10 @@ import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.util.Arrays;
+import org.aeic.codec.image.ImageLoader;
 
 /** Moves decoded pixels into the reader's destination: subsampling, band selection, depth and colour conversion. */
 final class AeicPixels {
@@ -106,33 +104,12 @@ final class AeicPixels {
 
     /** Grey or RGB, integer samples of 1..16 bits in bands that follow the colour model's components. */
     private static boolean isComponent(final BufferedImage img) {
-        ColorModel cm = img.getColorModel();
-        if (!(cm instanceof ComponentColorModel || cm instanceof DirectColorModel)) {
-            return false;
-        }
-        int type = cm.getColorSpace().getType();
-        int colors = cm.getNumColorComponents();
-        if (!(type == ColorSpace.TYPE_GRAY && colors == 1) && !(type == ColorSpace.TYPE_RGB && colors == 3)) {
-            return false;
-        }
-        int data = img.getSampleModel().getDataType();
-        if (data != DataBuffer.TYPE_BYTE && data != DataBuffer.TYPE_USHORT && data != DataBuffer.TYPE_INT) {
-            return false;
-        }
-        if (img.getRaster().getNumBands() != cm.getNumComponents()) {
-            return false;
-        }
-        for (int size : cm.getComponentSize()) {
-            if (size < 1 || size > 16) {
-                return false;
-            }
-        }
-        return true;
+        return ImageLoader.isGreyOrRgbSamples(img.getColorModel(), img.getRaster(), false);
     }
 
     /** sRGB or the JDK's default grey (the spaces of the codec's images without an ICC profile). */
     private static boolean isDefault(final ColorSpace cs) {
-        return org.aeic.codec.image.ImageLoader.isDefaultSpace(cs);
+        return ImageLoader.isDefaultSpace(cs);
     }
 
     private static void copySamples(final BufferedImage src, final BufferedImage dst, final Rectangle destRegion,

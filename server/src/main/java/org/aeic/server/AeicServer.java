@@ -32,6 +32,7 @@ import org.aeic.codec.AeicException;
 import org.aeic.codec.EncodeOptions;
 import org.aeic.codec.ModelInfo;
 import org.aeic.codec.ModelRegistry;
+import org.aeic.codec.io.OneLine;
 
 /**
  * The AEIC HTTP server: routes, limits, the worker pool and the lifecycle. {@link #start} binds and returns once
@@ -164,7 +165,7 @@ public final class AeicServer {
                     + " privileges)");
         }
         return new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                + BodyReader.oneLine(t));
+                + OneLine.of(t));
     }
 
     private Future<AeicServer> listen() {
@@ -341,7 +342,7 @@ public final class AeicServer {
                     + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes");
         } else {
             e = ApiException.badRequest("malformed HTTP request: "
-                    + (cause == null ? "cannot be parsed" : BodyReader.oneLine(cause)));
+                    + (cause == null ? "cannot be parsed" : OneLine.of(cause)));
         }
         metrics.rejected(e.kind, e.status);
         HttpServerResponse resp = req.response();

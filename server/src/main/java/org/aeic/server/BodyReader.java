@@ -2,6 +2,7 @@ package org.aeic.server;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import org.aeic.codec.io.OneLine;
 
 /**
  * Reads a request body into memory, never more than a limit: the raw body, or one file part of a
@@ -75,7 +76,7 @@ final class BodyReader {
                     }
                 });
                 upload.exceptionHandler(t -> fail(ApiException.badRequest("malformed multipart request: "
-                        + oneLine(t))));
+                        + OneLine.of(t))));
                 upload.endHandler(v -> {
                     fieldEnded = true;
                     finish();
@@ -96,7 +97,7 @@ final class BodyReader {
                 buffer.appendBuffer(b);
             }
         });
-        request.exceptionHandler(t -> fail(ApiException.badRequest("cannot read the request body: " + oneLine(t))));
+        request.exceptionHandler(t -> fail(ApiException.badRequest("cannot read the request body: " + OneLine.of(t))));
         request.endHandler(v -> {
             requestEnded = true;
             if (!done && field != null && !fieldSeen) {
@@ -130,10 +131,5 @@ final class BodyReader {
             done = true;
             listener.failed(e);
         }
-    }
-
-    static String oneLine(Throwable t) {
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.replaceAll("\\s+", " ").strip();
     }
 }

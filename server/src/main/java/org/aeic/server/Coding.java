@@ -25,6 +25,7 @@ import org.aeic.codec.container.ContainerLimits;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.ImageSaver;
 import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.io.OneLine;
 
 /**
  * The codec work of one request, run on a worker thread with one codec thread. Every refusal is an
@@ -148,12 +149,12 @@ final class Coding {
                 if (e instanceof ApiException a) {
                     throw a;
                 }
-                throw ApiException.badRequest("truncated or corrupt image: " + BodyReader.oneLine(e));
+                throw ApiException.badRequest("truncated or corrupt image: " + OneLine.of(e));
             } finally {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw ApiException.badRequest("cannot read the image: " + BodyReader.oneLine(e));
+            throw ApiException.badRequest("cannot read the image: " + OneLine.of(e));
         }
     }
 

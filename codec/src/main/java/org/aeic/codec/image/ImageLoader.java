@@ -12,15 +12,11 @@ import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +26,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import javax.imageio.IIOException;
+import org.aeic.codec.io.OneLine;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -85,7 +81,7 @@ public final class ImageLoader {
                 return decode(in, name, maxPixels);
             }
         } catch (IOException e) {
-            throw new AeicException("cannot read " + name + ": " + oneLine(e), e);
+            throw new AeicException("cannot read " + name + ": " + OneLine.reason(e), e);
         }
     }
 
@@ -104,7 +100,7 @@ public final class ImageLoader {
         try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
             return decode(iis, name, maxPixels);
         } catch (IOException e) {
-            throw new AeicException("cannot read " + name + ": " + oneLine(e), e);
+            throw new AeicException("cannot read " + name + ": " + OneLine.reason(e), e);
         }
     }
 
@@ -160,7 +156,7 @@ public final class ImageLoader {
                 // the JPEG decoders report a short file as a warning and fill the rest with grey
                 String lower = warning.toLowerCase(Locale.ROOT);
                 if (lower.contains("premature end") || lower.contains("truncat") || lower.contains("eof")) {
-                    throw new AeicException("truncated or corrupt image: " + name + " (" + oneLine(warning) + ")");
+                    throw new AeicException("truncated or corrupt image: " + name + " (" + OneLine.of(warning) + ")");
                 }
             }
             PlanarImage p = fromBufferedImage(img);
@@ -168,7 +164,7 @@ public final class ImageLoader {
             byte[] icc = p.icc != null || meta == null ? p.icc : pngIcc(meta, p.isGrey() && !p.palette);
             return exif == null && icc == p.icc ? p : p.withMetadata(icc, exif);
         } catch (IOException | RuntimeException e) {
-            throw new AeicException("truncated or corrupt image: " + name + " (" + oneLine(e) + ")", e);
+            throw new AeicException("truncated or corrupt image: " + name + " (" + OneLine.reason(e) + ")", e);
         } catch (OutOfMemoryError e) {
             throw new AeicException(Kind.TOO_LARGE, "not enough memory to decode " + name + " (" + w + "x" + h + ")");
         } finally {
@@ -245,8 +241,17 @@ public final class ImageLoader {
 
     /** Grey or RGB samples, integer up to 16 bits or float, in bands we can read as they are. */
     private static boolean directlyReadable(ColorModel cm, Raster raster) {
-        if (!(cm instanceof ComponentColorModel || cm instanceof DirectColorModel) || cm.isAlphaPremultiplied()
-                || !(cm.getColorSpace() instanceof ICC_ColorSpace)
+        return !cm.isAlphaPremultiplied() && cm.getColorSpace() instanceof ICC_ColorSpace
+                && isGreyOrRgbSamples(cm, raster, true);
+    }
+
+    /**
+     * Grey or RGB in a component or packed colour model, one band per component, with integer samples of 1..16 bits
+     * (or float / double ones where {@code floats}): the pixels that read and write as plain samples. The one home
+     * of this test for the codec's loader and the ImageIO plugin.
+     */
+    public static boolean isGreyOrRgbSamples(ColorModel cm, Raster raster, boolean floats) {
+        if (!(cm instanceof ComponentColorModel || cm instanceof DirectColorModel)
                 || raster.getNumBands() != cm.getNumComponents()) {
             return false;
         }
@@ -257,7 +262,7 @@ public final class ImageLoader {
         }
         int dataType = raster.getDataBuffer().getDataType();
         if (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE) {
-            return true;
+            return floats;
         }
         if (dataType != DataBuffer.TYPE_BYTE && dataType != DataBuffer.TYPE_USHORT && dataType != DataBuffer.TYPE_INT) {
             return false;
@@ -446,28 +451,5 @@ public final class ImageLoader {
     private static String attribute(Node node, String name) {
         Node a = node.getAttributes() == null ? null : node.getAttributes().getNamedItem(name);
         return a == null ? null : a.getNodeValue();
-    }
-
-    /** A throwable as one short line; readers often wrap the telling cause in a generic IIOException. */
-    static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof FileSystemException) { // its message is just the path, which the caller already names
-            FileSystemException f = (FileSystemException) e;
-            m = f.getReason() != null ? f.getReason()
-                    : e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof NoSuchFileException ? "no such file or directory" : e.getClass().getSimpleName();
-        }
-        if (m == null || m.isBlank()) {
-            m = e instanceof EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
-        }
-        Throwable cause = e.getCause();
-        if (e instanceof IIOException && cause != null && cause != e) {
-            m += ": " + oneLine(cause);
-        }
-        return oneLine(m);
-    }
-
-    private static String oneLine(String s) {
-        return s.replaceAll("\\s+", " ").trim();
     }
 }

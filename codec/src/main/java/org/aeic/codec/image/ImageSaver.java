@@ -29,6 +29,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.io.AtomicFiles;
+import org.aeic.codec.io.OneLine;
 
 /**
  * Turns decoded planes back into a {@link BufferedImage} of the source's layout (grey / RGB, with or
@@ -179,7 +180,7 @@ public final class ImageSaver {
             BufferedImage image = convertFor(img, format, writer);
             AtomicFiles.write(out, os -> encode(image, format, writer, os));
         } catch (IOException | RuntimeException e) {
-            throw new AeicException("cannot write " + out + ": " + ImageLoader.oneLine(e), e);
+            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
         } finally {
             writer.dispose();
         }
@@ -200,7 +201,7 @@ public final class ImageSaver {
             encode(convertFor(img, format, writer), format, writer, out);
             out.flush();
         } catch (IOException | RuntimeException e) {
-            throw new AeicException("cannot write the " + format + " image: " + ImageLoader.oneLine(e), e);
+            throw new AeicException("cannot write the " + format + " image: " + OneLine.reason(e), e);
         } finally {
             writer.dispose();
         }

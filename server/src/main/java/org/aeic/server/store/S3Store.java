@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.aeic.codec.io.OneLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -72,7 +73,7 @@ public final class S3Store implements ImageStore {
             s3.headBucket(r -> r.bucket(bucket));
         } catch (SdkException e) {
             s3.close();
-            throw new IOException("cannot reach " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot reach " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -95,7 +96,7 @@ public final class S3Store implements ImageStore {
                     RequestBody.fromBytes(bytes));
             return true;
         } catch (SdkException e) {
-            throw new IOException("cannot store " + id + " in " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot store " + id + " in " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -107,7 +108,7 @@ public final class S3Store implements ImageStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw new IOException("cannot read " + id + " from " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot read " + id + " from " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -122,9 +123,9 @@ public final class S3Store implements ImageStore {
             if (e.statusCode() == 404) {
                 return false;
             }
-            throw new IOException("cannot look up " + id + " in " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot look up " + id + " in " + where + ": " + OneLine.of(e), e);
         } catch (SdkException e) {
-            throw new IOException("cannot look up " + id + " in " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot look up " + id + " in " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -137,7 +138,7 @@ public final class S3Store implements ImageStore {
             s3.deleteObject(r -> r.bucket(bucket).key(key(id)));
             return true;
         } catch (SdkException e) {
-            throw new IOException("cannot delete " + id + " from " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot delete " + id + " from " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -168,7 +169,7 @@ public final class S3Store implements ImageStore {
             } while (token != null);
             return ids;
         } catch (SdkException e) {
-            throw new IOException("cannot list " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot list " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -187,7 +188,7 @@ public final class S3Store implements ImageStore {
             }
             return new Usage(n, bytes);
         } catch (SdkException e) {
-            throw new IOException("cannot list " + where + ": " + oneLine(e), e);
+            throw new IOException("cannot list " + where + ": " + OneLine.of(e), e);
         }
     }
 
@@ -199,10 +200,5 @@ public final class S3Store implements ImageStore {
     @Override
     public void close() {
         s3.close();
-    }
-
-    private static String oneLine(Throwable t) {
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.replaceAll("\\s+", " ").strip();
     }
 }

@@ -1,0 +1,49 @@
+package org.aeic.codec.io;
+
+import java.io.EOFException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import javax.imageio.IIOException;
+
+/**
+ * A throwable's message as one line, for error messages that name what failed and then why. The one home
+ * for this rule: the codec's image loading and saving and the server's request, listen and store errors use it.
+ */
+public final class OneLine {
+    private OneLine() {
+    }
+
+    /** The message (the class name when there is none) with its whitespace runs collapsed to one space. */
+    public static String of(Throwable t) {
+        return of(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /**
+     * As {@link #of}, told for file and image I/O: a file-system error's reason rather than its message (just the
+     * path, which the caller already names), and the cause of an IIOException, in which readers often wrap the
+     * telling one.
+     */
+    public static String reason(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            m = f.getReason() != null ? f.getReason()
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NoSuchFileException ? "no such file or directory" : e.getClass().getSimpleName();
+        }
+        if (m == null || m.isBlank()) {
+            m = e instanceof EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
+        }
+        Throwable cause = e.getCause();
+        if (e instanceof IIOException && cause != null && cause != e) {
+            m += ": " + reason(cause);
+        }
+        return of(m);
+    }
+
+    /** A text (a reader's warning, say) with its whitespace runs collapsed to one space. */
+    public static String of(String s) {
+        return s.replaceAll("\\s+", " ").strip();
+    }
+}
