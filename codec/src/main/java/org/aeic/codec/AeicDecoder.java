@@ -17,6 +17,7 @@ import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
+import org.aeic.codec.tiling.Tiling;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -96,15 +97,14 @@ public final class AeicDecoder {
         float[] rgb = new float[Math.multiplyExact(3, Math.multiplyExact(ow, oh))];
         int total = s.tiles().size();
         int overlap = h.getTileOverlap();
-        // a uint32 in the header: values of 2^31 and more arrive as negative ints
-        if (overlap < 0 || overlap % FactorizedModel.STRIDE != 0 || overlap > Tiling.MAX_OVERLAP) {
+        if (!Tiling.validOverlap(overlap)) {
             throw new AeicException("invalid tile overlap " + Integer.toUnsignedLong(overlap));
         }
         Map<Integer, Tensor> latents = new HashMap<>();
-        Tiling.inPool(options.threads(), () -> {
+        CoderPool.inPool(options.threads(), () -> {
             int done = 0;
             for (int i = 0; i < total; i++) {
-                AeicStream.TileRect r = s.tileRect(i);
+                Tiling.TileRect r = s.tileRect(i);
                 Rectangle tr = new Rectangle(r.x(), r.y(), r.width(), r.height());
                 if (!tr.intersects(want)) {
                     continue;
@@ -118,15 +118,10 @@ public final class AeicDecoder {
                     oy = r.y();
                 } else {
                     // the tile's latent plus its neighbours' within the overlap, synthesised together
-                    int st = FactorizedModel.STRIDE;
-                    int m = overlap / st;
-                    Rectangle lr = new Rectangle(r.x() / st - m, r.y() / st - m,
-                            Tiling.latentSize(r.width()) + 2 * m, Tiling.latentSize(r.height()) + 2 * m)
-                            .intersection(new Rectangle(0, 0, Tiling.latentSize(s.width()),
-                                    Tiling.latentSize(s.height())));
+                    Rectangle lr = Tiling.synthesisWindow(s.width(), s.height(), r, overlap);
                     x = model.net.synthesis.forward(latentRegion(s, lr, model, level, latents), null);
-                    ox = lr.x * st;
-                    oy = lr.y * st;
+                    ox = lr.x * FactorizedModel.STRIDE;
+                    oy = lr.y * FactorizedModel.STRIDE;
                 }
                 Rectangle part = tr.intersection(want);
                 for (int c = 0; c < 3; c++) {
@@ -160,7 +155,7 @@ public final class AeicDecoder {
                                  Map<Integer, Tensor> cache) throws AeicException {
         Tensor t = cache.get(i);
         if (t == null) {
-            AeicStream.TileRect r = s.tileRect(i);
+            Tiling.TileRect r = s.tileRect(i);
             t = FactorizedLatentCodec.decompress(s.tiles().get(i), model.net.m,
                     Tiling.latentSize(r.height()), Tiling.latentSize(r.width()), level);
             cache.put(i, t);

@@ -1,12 +1,12 @@
 package org.aeic.codec;
 
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import com.google.protobuf.ByteString;
 import org.aeic.codec.AeicException.Kind;
-import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerWriter;
 import org.aeic.codec.image.ImageLoader;
@@ -15,6 +15,7 @@ import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
+import org.aeic.codec.tiling.Tiling;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -71,14 +72,12 @@ public final class AeicEncoder {
         CodecModel model = registry.require(options.modelId());
         CodecModel.Level level = model.level(options.quality());
         int tileSize = options.tileSize() > 0 ? options.tileSize() : Tiling.tileSizeFor(img.width, img.height);
-        int tilesX = AeicStream.tilesAlong(img.width, tileSize);
-        int tilesY = AeicStream.tilesAlong(img.height, tileSize);
-        int total = tilesX * tilesY;
-        int overlap = total > 1 ? Tiling.OVERLAP : 0;
-        List<byte[]> tiles = Tiling.inPool(options.threads(), () -> {
+        int total = Tiling.tilesAlong(img.width, tileSize) * Tiling.tilesAlong(img.height, tileSize);
+        int overlap = Tiling.overlapFor(total);
+        List<byte[]> tiles = CoderPool.inPool(options.threads(), () -> {
             List<byte[]> out = new ArrayList<>(total);
             for (int i = 0; i < total; i++) {
-                AeicStream.TileRect r = AeicStream.tileRect(img.width, img.height, tileSize, i);
+                Tiling.TileRect r = Tiling.tileRect(img.width, img.height, tileSize, i);
                 out.add(FactorizedLatentCodec.compress(analyzeTile(model, img, r, overlap), level));
                 if (!listener.tileDone(i + 1, total)) {
                     throw new AeicAbortedException();
@@ -107,17 +106,15 @@ public final class AeicEncoder {
      * around it (all multiples of the stride), and the tile's part of the result is kept. With enough
      * overlap this equals the whole image's latent at those positions, bit for bit.
      */
-    static Tensor analyzeTile(CodecModel model, PlanarImage img, AeicStream.TileRect r, int overlap) {
-        int x0 = Math.max(0, r.x() - overlap);
-        int y0 = Math.max(0, r.y() - overlap);
-        int x1 = Math.min(Tiling.roundUp(img.width), r.x() + Tiling.roundUp(r.width()) + overlap);
-        int y1 = Math.min(Tiling.roundUp(img.height), r.y() + Tiling.roundUp(r.height()) + overlap);
-        Tensor y = model.net.analysis.forward(regionTensor(img, x0, y0, x1 - x0, y1 - y0), null);
+    static Tensor analyzeTile(CodecModel model, PlanarImage img, Tiling.TileRect r, int overlap) {
+        Rectangle win = Tiling.analysisWindow(img.width, img.height, r, overlap);
+        Tensor y = model.net.analysis.forward(regionTensor(img, win.x, win.y, win.width, win.height), null);
         if (overlap == 0) {
             return y;
         }
         int s = FactorizedModel.STRIDE;
-        return crop(y, (r.y() - y0) / s, (r.x() - x0) / s, Tiling.latentSize(r.height()), Tiling.latentSize(r.width()));
+        return crop(y, (r.y() - win.y) / s, (r.x() - win.x) / s, Tiling.latentSize(r.height()),
+                Tiling.latentSize(r.width()));
     }
 
     /** Pixels {@code [x0, x0+w) x [y0, y0+h)} of the image as it is padded to a multiple of the stride (edges repeated). */

@@ -2,6 +2,7 @@ package org.aeic.codec.container;
 
 import java.util.List;
 import java.util.Objects;
+import org.aeic.codec.tiling.Tiling;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -10,10 +11,6 @@ import org.aeic.proto.StreamHeader;
  * The byte arrays are shared, not copied: callers must not modify them.
  */
 public final class AeicStream {
-
-    /** The pixel rectangle a tile covers; tiles in the last column or row may be smaller than the tile size. */
-    public record TileRect(int x, int y, int width, int height) {
-    }
 
     private final StreamHeader header;
     private final List<byte[]> tiles;
@@ -68,33 +65,16 @@ public final class AeicStream {
 
     /** Number of tile columns, ceil(width / tileSize). */
     public int tilesX() {
-        return tilesAlong(width(), tileSize());
+        return Tiling.tilesAlong(width(), tileSize());
     }
 
     /** Number of tile rows, ceil(height / tileSize). */
     public int tilesY() {
-        return tilesAlong(height(), tileSize());
+        return Tiling.tilesAlong(height(), tileSize());
     }
 
     /** The rectangle of tile {@code index} (row-major). */
-    public TileRect tileRect(int index) {
-        return tileRect(width(), height(), tileSize(), index);
-    }
-
-    /** Number of tiles of {@code tileSize} needed to cover {@code extent} pixels (both positive). */
-    public static int tilesAlong(int extent, int tileSize) {
-        return (int) ((Integer.toUnsignedLong(extent) + tileSize - 1) / tileSize);
-    }
-
-    /** The rectangle of tile {@code index} (row-major) in a width × height image cut into tileSize tiles. */
-    public static TileRect tileRect(int width, int height, int tileSize, int index) {
-        int tx = tilesAlong(width, tileSize);
-        int count = tx * tilesAlong(height, tileSize);
-        if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("tile " + index + " of " + count);
-        }
-        int x = (index % tx) * tileSize;
-        int y = (index / tx) * tileSize;
-        return new TileRect(x, y, Math.min(tileSize, width - x), Math.min(tileSize, height - y));
+    public Tiling.TileRect tileRect(int index) {
+        return Tiling.tileRect(width(), height(), tileSize(), index);
     }
 }

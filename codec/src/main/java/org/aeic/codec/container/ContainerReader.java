@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.AeicException.Kind;
+import org.aeic.codec.tiling.Tiling;
 import org.aeic.proto.StreamHeader;
 
 /**
@@ -183,8 +184,8 @@ public final class ContainerReader {
         if (!validTileSize(ts)) {
             throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16.." + MAX_TILE_SIZE + ")");
         }
-        long tx = (w + ts - 1) / ts;
-        long ty = (ht + ts - 1) / ts;
+        long tx = Tiling.tilesAlong(h.getWidth(), (int) ts);
+        long ty = Tiling.tilesAlong(h.getHeight(), (int) ts);
         if (tx * ty > limits.maxTiles()) {
             throw new AeicException(Kind.TOO_LARGE, "tile grid of " + tx + "x" + ty + " = " + tx * ty
                     + " tiles exceeds the limit of " + limits.maxTiles() + " tiles");

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.aeic.codec.AeicException;
+import org.aeic.codec.tiling.Tiling;
 import org.aeic.proto.StreamHeader;
 import org.junit.jupiter.api.Test;
 
@@ -140,10 +141,10 @@ class ContainerTest {
             assertArrayEquals(plane, AlphaCodec.decode(s.alpha(), 40, 20, 8));
             assertEquals(3, s.tilesX());
             assertEquals(2, s.tilesY());
-            assertEquals(new AeicStream.TileRect(0, 0, 16, 16), s.tileRect(0));
-            assertEquals(new AeicStream.TileRect(32, 0, 8, 16), s.tileRect(2));
-            assertEquals(new AeicStream.TileRect(16, 16, 16, 4), s.tileRect(4));
-            assertEquals(new AeicStream.TileRect(32, 16, 8, 4), s.tileRect(5));
+            assertEquals(new Tiling.TileRect(0, 0, 16, 16), s.tileRect(0));
+            assertEquals(new Tiling.TileRect(32, 0, 8, 16), s.tileRect(2));
+            assertEquals(new Tiling.TileRect(16, 16, 16, 4), s.tileRect(4));
+            assertEquals(new Tiling.TileRect(32, 16, 8, 4), s.tileRect(5));
         }
         // writing the parsed stream again gives the same bytes
         ByteArrayOutputStream again = new ByteArrayOutputStream();
@@ -390,11 +391,11 @@ class ContainerTest {
 
     @Test
     void tileGridHelpers() {
-        assertEquals(1, AeicStream.tilesAlong(1, 16));
-        assertEquals(1, AeicStream.tilesAlong(16, 16));
-        assertEquals(2, AeicStream.tilesAlong(17, 16));
-        assertEquals(new AeicStream.TileRect(0, 0, 1, 1), AeicStream.tileRect(1, 1, 16, 0));
-        assertThrows(IndexOutOfBoundsException.class, () -> AeicStream.tileRect(40, 20, 16, 6));
+        assertEquals(1, Tiling.tilesAlong(1, 16));
+        assertEquals(1, Tiling.tilesAlong(16, 16));
+        assertEquals(2, Tiling.tilesAlong(17, 16));
+        assertEquals(new Tiling.TileRect(0, 0, 1, 1), Tiling.tileRect(1, 1, 16, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Tiling.tileRect(40, 20, 16, 6));
         assertNull(new AeicStream(header(1, 1, 1, 16), List.of(new byte[0]), null, null, null).alpha());
     }
 }

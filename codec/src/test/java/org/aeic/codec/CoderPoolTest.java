@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
-class TilingTest {
+class CoderPoolTest {
 
     @Test
     void aeicExceptionFromTheWorkIsRethrownAsItself() {
         AeicException thrown = new AeicException("corrupt entropy-coded data");
         for (int threads : new int[] {1, 3}) {
-            AeicException e = assertThrows(AeicException.class, () -> Tiling.inPool(threads, () -> {
+            AeicException e = assertThrows(AeicException.class, () -> CoderPool.inPool(threads, () -> {
                 throw thrown;
             }));
             assertSame(thrown, e);
@@ -22,7 +22,7 @@ class TilingTest {
 
     @Test
     void uncheckedExceptionsStayUnchecked() {
-        RuntimeException e = assertThrows(RuntimeException.class, () -> Tiling.inPool(1, () -> {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> CoderPool.inPool(1, () -> {
             throw new IllegalStateException("bug");
         }));
         assertEquals(IllegalStateException.class, e.getClass());

@@ -4,37 +4,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import org.aeic.codec.AeicException.Kind;
-import org.aeic.codec.model.FactorizedModel;
 
-/** Tile layout and the thread pool the coders run in. */
-final class Tiling {
-    /** Images up to this size are one tile (no seams); larger ones use {@link #LARGE_TILE}. */
-    static final int SINGLE_TILE_MAX = 1024;
-    static final int LARGE_TILE = 512;
-    /**
-     * Context around each tile when an image has several: more than the receptive field of either
-     * transform (about ±30 pixels for the analysis, ±2 latent pixels for the synthesis), so tiles are
-     * computed exactly as the whole image would be, and show no seams.
-     */
-    static final int OVERLAP = 64;
-    static final int MAX_OVERLAP = 256;
-
-    private Tiling() {
-    }
-
-    static int tileSizeFor(int width, int height) {
-        int longest = Math.max(width, height);
-        return longest <= SINGLE_TILE_MAX ? roundUp(longest) : LARGE_TILE;
-    }
-
-    /** Latent pixels for {@code pixels} image pixels (padded to the stride). */
-    static int latentSize(int pixels) {
-        return roundUp(pixels) / FactorizedModel.STRIDE;
-    }
-
-    static int roundUp(int v) {
-        int s = FactorizedModel.STRIDE;
-        return (v + s - 1) / s * s;
+/** The thread pool the coders run in (tile geometry: {@link org.aeic.codec.tiling.Tiling}). */
+final class CoderPool {
+    private CoderPool() {
     }
 
     /** Runs {@code work} in a pool of {@code threads} workers, which the engine's parallel loops then use. */
