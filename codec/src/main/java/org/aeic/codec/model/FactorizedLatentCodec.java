@@ -6,7 +6,7 @@ import org.aeic.codec.tensor.Tensor;
 
 /**
  * Latent y ⇄ bytes under the factorized prior at one quality level:
- * {@code s = round(y * gain - center)}, coded with the level's integer tables;
+ * {@code s = round(y * gain - center)} ({@link Rounding}), coded with the level's integer tables;
  * {@code ŷ = (s + center) / gain}. The decoder side is integer-only up to ŷ.
  */
 public final class FactorizedLatentCodec {
@@ -21,7 +21,7 @@ public final class FactorizedLatentCodec {
             float center = level.center()[c];
             for (int p = 0; p < plane; p++) {
                 float v = y.data[c * plane + p] * g - center;
-                symbols[c * plane + p] = (int) Math.floor(v + 0.5f); // NaN → 0, huge → saturated; both codable
+                symbols[c * plane + p] = Rounding.symbol(v);
             }
         }
         return LatentCoder.encode(symbols, y.c, plane, level.tables());

@@ -19,6 +19,7 @@ import org.aeic.codec.io.AtomicFiles;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.ModelFiles;
 import org.aeic.codec.model.RateLevel;
+import org.aeic.codec.model.Rounding;
 import org.aeic.codec.model.Widening;
 import org.aeic.codec.nn.Grads;
 import org.aeic.codec.nn.Param;
@@ -225,8 +226,8 @@ public final class Trainer {
                 bits += level.prior.bits(c, v + rnd.nextDouble() - 0.5, dv, gPrior, weight / pixels);
                 dyRate[i] = (float) (weight * dv[0] * gc / pixels);
                 dLogGain += weight * dv[0] * v / pixels;
-                // straight-through rounding for the decoder, as the codec does it
-                yq.data[i] = (float) ((Math.floor(v - center + 0.5) + center) / gc);
+                // straight-through rounding for the decoder: the codec's rule, in double (see Rounding)
+                yq.data[i] = (float) ((Rounding.round(v - center) + center) / gc);
             }
             gLogGain[c] += (float) dLogGain;
         }
