@@ -1,7 +1,7 @@
 package org.aeic.codec;
 
 import org.aeic.codec.container.ContainerLimits;
-import org.aeic.codec.container.ContainerReader;
+import org.aeic.codec.tiling.Tiling;
 
 /**
  * Options of {@link AeicEncoder}; immutable, with "with" methods.
@@ -31,7 +31,7 @@ public record EncodeOptions(double quality, String modelId, int threads, Contain
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }
-        if (tileSize != 0 && !ContainerReader.validTileSize(tileSize)) {
+        if (tileSize != 0 && !Tiling.validTileSize(tileSize)) {
             throw new IllegalArgumentException("tile size must be a multiple of 16 between 16 and 1024, got " + tileSize);
         }
     }

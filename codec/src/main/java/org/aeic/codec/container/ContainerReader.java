@@ -23,14 +23,6 @@ import org.aeic.proto.StreamHeader;
  * {@link AeicException} with a one-line message; {@link IOException} only reports failures of the stream itself.
  */
 public final class ContainerReader {
-    /** Tiles are at most this wide and high: bigger ones would need too much memory to decode. */
-    public static final int MAX_TILE_SIZE = 1024;
-
-    /** The tile-size rule, for streams and for encoder options: a multiple of 16 (the model's stride) in 16..1024. */
-    public static boolean validTileSize(long ts) {
-        return ts >= 16 && ts <= MAX_TILE_SIZE && ts % 16 == 0;
-    }
-
 
     /** Largest buffer allocated ahead of the data that is to fill it. */
     static final int CHUNK = 1 << 20;
@@ -181,8 +173,9 @@ public final class ContainerReader {
             throw new AeicException("unsupported bit depth " + Integer.toUnsignedLong(h.getBitDepth()));
         }
         long ts = Integer.toUnsignedLong(h.getTileSize());
-        if (!validTileSize(ts)) {
-            throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16.." + MAX_TILE_SIZE + ")");
+        if (!Tiling.validTileSize(ts)) {
+            throw new AeicException("invalid tile size " + ts + " (must be a multiple of 16 in 16.."
+                    + Tiling.MAX_TILE_SIZE + ")");
         }
         long tx = Tiling.tilesAlong(h.getWidth(), (int) ts);
         long ty = Tiling.tilesAlong(h.getHeight(), (int) ts);

@@ -8,6 +8,8 @@ import org.aeic.codec.model.FactorizedModel;
  * them and their latent sizes. The encoder, the decoder and the container's stream all ask here.
  */
 public final class Tiling {
+    /** Tiles are at most this wide and high: bigger ones would need too much memory to decode. */
+    public static final int MAX_TILE_SIZE = 1024;
     /** Images up to this size are one tile (no seams); larger ones use {@link #LARGE_TILE}. */
     public static final int SINGLE_TILE_MAX = 1024;
     public static final int LARGE_TILE = 512;
@@ -25,6 +27,11 @@ public final class Tiling {
     }
 
     private Tiling() {
+    }
+
+    /** The tile-size rule, for streams and for encoder options: a multiple of the stride (16) in 16..1024. */
+    public static boolean validTileSize(long ts) {
+        return ts >= FactorizedModel.STRIDE && ts <= MAX_TILE_SIZE && ts % FactorizedModel.STRIDE == 0;
     }
 
     /** The tile size the encoder picks when the options leave it open. */
