@@ -1,6 +1,5 @@
 package org.aeic.codec.nn;
 
-import java.util.List;
 import java.util.stream.IntStream;
 import org.aeic.codec.tensor.ConvGeometry;
 import org.aeic.codec.tensor.Gemm;
@@ -11,29 +10,12 @@ import org.aeic.codec.tensor.Tensor;
  * k x k convolution with stride and "same" padding (out = ceil(in / stride)), as a GEMM:
  * {@code out[cout x pixels] = W[cout x cin*k*k] * im2col(x) + b}.
  */
-public final class Conv2d implements Layer {
+public final class Conv2d extends ConvLayer {
     /** Column buffers in inference are at most this many floats per thread (bounded memory on big tiles). */
     static final int MAX_COLS = 1 << 22;
 
-    private final int cin;
-    private final int cout;
-    private final int k;
-    private final int stride;
-    public final Param weight;
-    public final Param bias;
-
     public Conv2d(String name, int cin, int cout, int k, int stride) {
-        this.cin = cin;
-        this.cout = cout;
-        this.k = k;
-        this.stride = stride;
-        this.weight = new Param(name + ".weight", cout, cin, k, k);
-        this.bias = new Param(name + ".bias", cout);
-    }
-
-    @Override
-    public List<Param> params() {
-        return List.of(weight, bias);
+        super(name, cin, cout, k, stride, cout, cin, k, k);
     }
 
     @Override
@@ -43,9 +25,7 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Tape tape) {
-        if (x.c != cin) {
-            throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);
-        }
+        checkInput(x);
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
         int kk = g.patch();

@@ -1,6 +1,5 @@
 package org.aeic.codec.nn;
 
-import java.util.List;
 import java.util.stream.IntStream;
 import org.aeic.codec.tensor.ConvGeometry;
 import org.aeic.codec.tensor.Gemm;
@@ -12,26 +11,9 @@ import org.aeic.codec.tensor.Tensor;
  * (PyTorch's ConvTranspose2d with padding k/2 and output_padding s-1). Weight layout
  * {@code [cin][cout][k][k]}, as in PyTorch. As GEMMs: {@code cols = W^T * x}, then col2im.
  */
-public final class ConvTranspose2d implements Layer {
-    private final int cin;
-    private final int cout;
-    private final int k;
-    private final int stride;
-    public final Param weight;
-    public final Param bias;
-
+public final class ConvTranspose2d extends ConvLayer {
     public ConvTranspose2d(String name, int cin, int cout, int k, int stride) {
-        this.cin = cin;
-        this.cout = cout;
-        this.k = k;
-        this.stride = stride;
-        this.weight = new Param(name + ".weight", cin, cout, k, k);
-        this.bias = new Param(name + ".bias", cout);
-    }
-
-    @Override
-    public List<Param> params() {
-        return List.of(weight, bias);
+        super(name, cin, cout, k, stride, cin, cout, k, k);
     }
 
     @Override
@@ -41,9 +23,7 @@ public final class ConvTranspose2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Tape tape) {
-        if (x.c != cin) {
-            throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);
-        }
+        checkInput(x);
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
         int kk = g.patch();
         Tensor out = new Tensor(cout, g.bigH(), g.bigW());

@@ -1,0 +1,35 @@
+package org.aeic.codec.nn;
+
+import java.util.List;
+import org.aeic.codec.tensor.Tensor;
+
+/** What a convolution and a transposed convolution share: their sizes, weight and bias, and the input check. */
+abstract class ConvLayer implements Layer {
+    final int cin;
+    final int cout;
+    final int k;
+    final int stride;
+    public final Param weight;
+    public final Param bias;
+
+    /** @param weightShape the weight's dimensions ({@code [cout][cin][k][k]} or {@code [cin][cout][k][k]}) */
+    ConvLayer(String name, int cin, int cout, int k, int stride, int... weightShape) {
+        this.cin = cin;
+        this.cout = cout;
+        this.k = k;
+        this.stride = stride;
+        this.weight = new Param(name + ".weight", weightShape);
+        this.bias = new Param(name + ".bias", cout);
+    }
+
+    @Override
+    public final List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    final void checkInput(Tensor x) {
+        if (x.c != cin) {
+            throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);
+        }
+    }
+}
