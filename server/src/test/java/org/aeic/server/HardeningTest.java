@@ -158,7 +158,7 @@ class HardeningTest {
                     s.getOutputStream().write((compressRequest(100) + "xx").getBytes(StandardCharsets.ISO_8859_1));
                     s.getOutputStream().flush();
                     // the slot is taken once the server has the headers; /health shows it
-                    for (int k = 0; k < 200 && admittedWhenBusy(server) == 0; k++) {
+                    for (int k = 0; k < 1200 && admittedWhenBusy(server) == 0; k++) { // up to 30 s on a loaded machine
                         Thread.sleep(25);
                     }
                 }
@@ -239,7 +239,7 @@ class HardeningTest {
         AeicServer server = TestSupport.start(TestSupport.config().withWorkers(1).withQueueLength(0));
         try (Socket hold = new Socket("127.0.0.1", server.port())) {
             hold.getOutputStream().write((compressRequest(100) + "x").getBytes(StandardCharsets.ISO_8859_1));
-            for (int k = 0; k < 200 && admittedWhenBusy(server) == 0; k++) {
+            for (int k = 0; k < 1200 && admittedWhenBusy(server) == 0; k++) { // up to 30 s on a loaded machine
                 Thread.sleep(25);
             }
             try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -264,7 +264,7 @@ class HardeningTest {
                 .withAdmissionWaitMs(60_000));
         try (Socket hold = new Socket("127.0.0.1", server.port())) {
             hold.getOutputStream().write((compressRequest(100) + "x").getBytes(StandardCharsets.ISO_8859_1));
-            for (int k = 0; k < 200 && admittedWhenBusy(server) == 0; k++) {
+            for (int k = 0; k < 1200 && admittedWhenBusy(server) == 0; k++) { // up to 30 s on a loaded machine
                 Thread.sleep(25);
             }
             try (Socket s = new Socket("127.0.0.1", server.port())) {
