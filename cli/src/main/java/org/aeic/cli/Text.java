@@ -1,5 +1,7 @@
 package org.aeic.cli;
 
+import org.aeic.codec.io.OneLine;
+
 /**
  * Strings from outside (a stream's header, a model file, a file name, an exception message) made safe for a terminal
  * and for one-line output: control and formatting characters (ESC, CR, LF, bidi overrides, ...) become visible
@@ -45,8 +47,6 @@ final class Text {
     }
 
     private static boolean unsafe(int c) {
-        int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR;
+        return OneLine.unsafe(c);
     }
 }

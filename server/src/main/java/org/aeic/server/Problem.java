@@ -15,8 +15,8 @@ final class Problem {
     }
 
     /**
-     * A client's or a stream's string as it may appear in an answer: control characters as {@code \\uXXXX}, at most
-     * 200 characters.
+     * A client's or a stream's string as it may appear in an answer: the characters {@code OneLine.unsafe} names as
+     * {@code \\uXXXX} (JSON's form, as in the answers' bodies), at most 200 characters.
      */
     static String printable(String s) {
         if (s == null) {
@@ -25,7 +25,7 @@ final class Problem {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 200; i++) {
             char c = s.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (org.aeic.codec.io.OneLine.unsafe(c)) {
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);

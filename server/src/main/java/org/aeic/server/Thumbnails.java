@@ -32,8 +32,8 @@ final class Thumbnails {
         int w = img.getWidth();
         int h = img.getHeight();
         do { // halving first: one bilinear step from far above the size would skip pixels and alias
-            w = Math.max(size[0], w / 2 >= size[0] ? w / 2 : size[0]);
-            h = Math.max(size[1], h / 2 >= size[1] ? h / 2 : size[1]);
+            w = Math.max(size[0], w / 2);
+            h = Math.max(size[1], h / 2);
             BufferedImage next = new BufferedImage(w, h, type);
             Graphics2D g = next.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

@@ -502,6 +502,7 @@ class HardeningTest {
     @Test
     void problemDetailsEscapeControlCharacters() {
         assertEquals("a\\u001b[31mb", Problem.printable("a\u001b[31mb"));
+        assertEquals("x\\u202ey", Problem.printable("x\u202ey"), "a bidi override, as the CLI escapes it");
         assertNotEquals(-1, Problem.printable("x".repeat(500)).indexOf("..."));
     }
 }

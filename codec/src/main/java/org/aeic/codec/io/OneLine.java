@@ -9,6 +9,8 @@ import javax.imageio.IIOException;
 /**
  * A throwable's message as one line, for error messages that name what failed and then why. The one home
  * for this rule: the codec's image loading and saving and the server's request, listen and store errors use it.
+ * Also the one rule for which characters of an outside string (a stream's model id, a client's parameter) may not
+ * reach a terminal or an answer as they are: the CLI and the server escape the same set.
  */
 public final class OneLine {
     private OneLine() {
@@ -45,5 +47,16 @@ public final class OneLine {
     /** A text (a reader's warning, say) with its whitespace runs collapsed to one space. */
     public static String of(String s) {
         return s.replaceAll("\\s+", " ").strip();
+    }
+
+    /**
+     * Whether {@code c} must be escaped before a string from outside is printed: control and formatting characters
+     * (ESC, CR, LF, bidi overrides, ...) and line or paragraph separators, which could move the cursor, recolour a
+     * terminal or forge extra lines.
+     */
+    public static boolean unsafe(int c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }
