@@ -97,6 +97,7 @@ public final class AeicServer {
                 : new ImagesApi(this, vertx, coding, store.store(), store.uploadToken(), store.cacheBytes());
         if (images != null) {
             images.bindMetrics(metrics.registry);
+            images.measureUsage();
         }
     }
 

@@ -107,7 +107,7 @@ final class ImagesApi {
     }
 
     /**
-     * Meters: objects and bytes in the store (a listing at most every 30 s), bytes uploaded against bytes stored by
+     * Meters: objects and bytes in the store (measured every 30 s), bytes uploaded against bytes stored by
      * this process (the saving), and the rendition cache's hits and misses.
      */
     void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
@@ -131,19 +131,24 @@ final class ImagesApi {
     }
 
     private volatile ImageStore.Usage usage = new ImageStore.Usage(0, 0);
-    private volatile long usageAt = Long.MIN_VALUE;
 
+    /** The store's size as last measured; a listing runs off the event loop every 30 s, never in a scrape. */
     private ImageStore.Usage usage() {
-        long now = System.nanoTime();
-        if (usageAt == Long.MIN_VALUE || now - usageAt > 30_000_000_000L) {
-            usageAt = now;
+        return usage;
+    }
+
+    /** Measures the store now and every 30 s on a Vert.x worker thread (a listing of a big bucket takes a while). */
+    void measureUsage() {
+        Runnable measure = () -> vertx.executeBlocking(() -> {
             try {
                 usage = store.usage();
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot measure the store: " + e.getMessage());
             }
-        }
-        return usage;
+            return null;
+        }, false);
+        measure.run();
+        vertx.setPeriodic(30_000, id -> measure.run());
     }
 
     // ---------------------------------------------------------------- writes
