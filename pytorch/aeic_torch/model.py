@@ -153,7 +153,7 @@ def sample_loss(net, level, weight, x, noise):
 
 def from_file(model):
     """(FactorizedModel, [RateLevel]) holding the weights of a model file read by modelfile.read."""
-    if model["kind"] != "factorized-gdn":
+    if model["kind"] not in ("factorized-gdn", "mean-scale-gdn"):
         raise ValueError("unsupported architecture " + model["kind"])
     net = FactorizedModel(model["n"], model["m"])
     tensors = model["tensors"]
@@ -170,8 +170,10 @@ def from_file(model):
         lg, pr = tensors.get("level.%d.log_gain" % i), tensors.get("level.%d.prior" % i)
         level = RateLevel(q, lam, net.m)
         with torch.no_grad():
-            if lg is None or pr is None:  # a single-rate file: gain 1, the model's prior
+            if lg is None:  # a single-rate file: gain 1, the model's prior
                 level.prior.copy_(net.prior_params)
+            elif pr is None:  # a hyperprior file: the levels have no factorized prior of y
+                level.log_gain.copy_(torch.tensor(lg[1]))
             else:
                 level.log_gain.copy_(torch.tensor(lg[1]))
                 level.prior.copy_(torch.tensor(pr[1]).view_as(level.prior))

@@ -142,13 +142,13 @@ def _float(number, v):
     return _key(number, I32) + struct.pack("<f", v)
 
 
-def encode(model_id, n, m, tensors, levels, provenance):
+def encode(model_id, n, m, tensors, levels, provenance, kind="factorized-gdn"):
     """A model file. tensors: [(name, shape, flat floats or little-endian float32 bytes)]; levels: [(quality, λ)];
     provenance: dict with trainer, command, seed, steps, wall_seconds, data, created, notes."""
     out = bytearray()
     out += _str(MODEL_ID, model_id)
     out += _str(MODEL_DESCRIPTION, "trained with the PyTorch mirror; fine-tune with aeic train --init")
-    arch = _str(ARCH_KIND, "factorized-gdn") + _uint(ARCH_N, n) + _uint(ARCH_M, m) + _uint(ARCH_KERNEL, 5) \
+    arch = _str(ARCH_KIND, kind) + _uint(ARCH_N, n) + _uint(ARCH_M, m) + _uint(ARCH_KERNEL, 5) \
         + _uint(ARCH_LAYERS, 4)
     out += _len(MODEL_ARCHITECTURE, arch)
     for name, shape, data in tensors:

@@ -13,7 +13,6 @@ import org.aeic.codec.container.AeicStream;
 import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerReader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
@@ -156,8 +155,8 @@ public final class AeicDecoder {
         Tensor t = cache.get(i);
         if (t == null) {
             Tiling.TileRect r = s.tileRect(i);
-            t = FactorizedLatentCodec.decompress(s.tiles().get(i), model.net.m,
-                    Tiling.latentSize(r.height()), Tiling.latentSize(r.width()), level);
+            t = model.latentCodec().decompress(s.tiles().get(i), Tiling.latentSize(r.height()),
+                    Tiling.latentSize(r.width()), level);
             cache.put(i, t);
         }
         return t;

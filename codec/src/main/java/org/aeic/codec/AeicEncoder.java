@@ -11,7 +11,6 @@ import org.aeic.codec.container.AlphaCodec;
 import org.aeic.codec.container.ContainerWriter;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
-import org.aeic.codec.model.FactorizedLatentCodec;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
@@ -78,7 +77,7 @@ public final class AeicEncoder {
             List<byte[]> out = new ArrayList<>(total);
             for (int i = 0; i < total; i++) {
                 Tiling.TileRect r = Tiling.tileRect(img.width, img.height, tileSize, i);
-                out.add(FactorizedLatentCodec.compress(analyzeTile(model, img, r, overlap), level));
+                out.add(model.latentCodec().compress(analyzeTile(model, img, r, overlap), level));
                 if (!listener.tileDone(i + 1, total)) {
                     throw new AeicAbortedException();
                 }

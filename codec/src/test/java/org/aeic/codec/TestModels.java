@@ -40,6 +40,34 @@ final class TestModels {
                 tensors).toByteArray();
     }
 
+    /**
+     * A tiny mean-scale hyperprior model (N = M = 8, untrained) with qualities 1 and 2: latent gains
+     * {@code gain[c]} and twice that, hyper-latent gains {@code zGain} and twice that. Untrained latents are
+     * small, so gains in the hundreds are what makes their symbols span the tables.
+     */
+    static byte[] hyperModelBytes(String id, long seed, float[] gain, float zGain) {
+        FactorizedModel net = new FactorizedModel(8, 8);
+        net.initRandom(seed);
+        org.aeic.codec.model.HyperpriorModel hyper = new org.aeic.codec.model.HyperpriorModel(8, 8);
+        hyper.initRandom(seed + 1);
+        List<RateLevel> levels = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            RateLevel l = new RateLevel(i, i + 1, 0.01 * (1 << 2 * i), 8, 8);
+            l.zPrior.initDefault();
+            for (int c = 0; c < 8; c++) {
+                l.logGain.data[c] = (float) Math.log(gain[c] * (1 << i));
+                l.zLogGain.data[c] = (float) Math.log(zGain * (1 << i));
+            }
+            levels.add(l);
+        }
+        try {
+            return ModelFiles.toProto(net, hyper, levels, id, "test mean-scale hyperprior",
+                    Provenance.newBuilder().setSeed(seed).build()).toByteArray();
+        } catch (AeicException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ModelRegistry tinyRegistry(String id, long seed) throws AeicException {
         return ModelRegistry.empty().with(ModelFiles.load(tinyModelBytes(id, seed)));
     }

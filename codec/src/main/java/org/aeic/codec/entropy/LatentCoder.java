@@ -46,6 +46,28 @@ public final class LatentCoder {
         return out;
     }
 
+    /**
+     * Encodes symbol {@code i} with {@code tables[tableOf[i]]}: one rANS stream whose table changes per element
+     * (the mean-scale hyperprior picks a table for every latent element).
+     */
+    public static byte[] encode(int[] symbols, int[] tableOf, SymbolTable[] tables) {
+        if (tableOf.length != symbols.length) {
+            throw new IllegalArgumentException(symbols.length + " symbols with " + tableOf.length + " table indices");
+        }
+        RansEncoder enc = new RansEncoder();
+        for (int i = 0; i < symbols.length; i++) tables[tableOf[i]].encode(symbols[i], enc);
+        return enc.finish();
+    }
+
+    /** Decodes {@code tableOf.length} symbols that {@link #encode(int[], int[], SymbolTable[])} wrote. */
+    public static int[] decode(byte[] buf, int off, int len, int[] tableOf, SymbolTable[] tables) throws AeicException {
+        RansDecoder dec = new RansDecoder(buf, off, len);
+        int[] out = new int[tableOf.length];
+        for (int i = 0; i < out.length && !dec.isCorrupt(); i++) out[i] = tables[tableOf[i]].decode(dec);
+        dec.checkEnd();
+        return out;
+    }
+
     private static void checkShape(int channels, int planeSize, SymbolTable[] tables) {
         if (channels < 0 || planeSize < 0 || tables.length < channels) {
             throw new IllegalArgumentException("bad latent shape " + channels + " x " + planeSize

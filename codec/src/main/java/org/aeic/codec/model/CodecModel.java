@@ -16,8 +16,16 @@ import org.aeic.proto.ModelFile;
  * float arithmetic and {@link StrictMath}, so they agree bit for bit on every machine.
  */
 public final class CodecModel {
-    /** One rate point: the latent is multiplied by {@code gain} before rounding around {@code center}. */
-    public record Level(float quality, float lambda, float[] gain, float[] center, SymbolTable[] tables) {
+    /**
+     * One rate point: the latent is multiplied by {@code gain} before rounding around {@code center} and coded with
+     * {@code tables} (factorized models), or around its predicted mean (hyperprior models, whose hyper-latent has
+     * its own {@code zGain}, {@code zCenter} and {@code zTables}; null in a factorized model's levels).
+     */
+    public record Level(float quality, float lambda, float[] gain, float[] center, SymbolTable[] tables,
+                        float[] zGain, float[] zCenter, SymbolTable[] zTables) {
+        public Level(float quality, float lambda, float[] gain, float[] center, SymbolTable[] tables) {
+            this(quality, lambda, gain, center, tables, null, null, null);
+        }
     }
 
     /** Interpolated levels are cached up to this many; beyond it they are built per call. */
@@ -26,20 +34,30 @@ public final class CodecModel {
     public final String id;
     public final byte[] sha256;
     public final FactorizedModel net;
+    /** The hyperprior of a "mean-scale-gdn" model, null for a factorized one. */
+    public final HyperpriorModel hyper;
     public final List<Level> levels;
     public final ModelFile file;
     /** The levels' trainable parameters, same order as {@link #levels}; empty for a single-rate model. */
     private final List<RateLevel> trained;
     private final Map<Float, Level> between = new ConcurrentHashMap<>();
+    private final LatentCodec latentCodec;
 
-    CodecModel(String id, byte[] sha256, FactorizedModel net, List<Level> levels, ModelFile file,
-               List<RateLevel> trained) {
+    CodecModel(String id, byte[] sha256, FactorizedModel net, HyperpriorModel hyper, LatentCodec latentCodec,
+               List<Level> levels, ModelFile file, List<RateLevel> trained) {
         this.id = id;
         this.sha256 = sha256;
         this.net = net;
+        this.hyper = hyper;
+        this.latentCodec = latentCodec;
         this.levels = List.copyOf(levels);
         this.file = file;
         this.trained = trained.size() == levels.size() ? List.copyOf(trained) : List.of();
+    }
+
+    /** How this model turns a tile's latent into bytes and back. */
+    public LatentCodec latentCodec() {
+        return latentCodec;
     }
 
     /** Whether {@link #level} interpolates between levels (else it snaps to the nearest). */
@@ -103,26 +121,52 @@ public final class CodecModel {
     private Level interpolate(int i, float t, float quality) {
         RateLevel a = trained.get(i);
         RateLevel b = trained.get(i + 1);
-        int m = net.m;
-        LogisticMixturePrior prior = new LogisticMixturePrior("between", m);
-        float[] pa = a.prior.params.data;
-        float[] pb = b.prior.params.data;
+        float[] gain = gains(a.logGain.data, b.logGain.data, t);
+        float lambda = (float) StrictMath.exp((1 - t) * StrictMath.log(a.lambda) + t * StrictMath.log(b.lambda));
+        if (hyper != null) {
+            LogisticMixturePrior zPrior = between(a.zPrior, b.zPrior, t);
+            return new Level(quality, lambda, gain, null, null, gains(a.zLogGain.data, b.zLogGain.data, t),
+                    centers(zPrior), tables(zPrior));
+        }
+        LogisticMixturePrior prior = between(a.prior, b.prior, t);
+        return new Level(quality, lambda, gain, centers(prior), tables(prior));
+    }
+
+    private static LogisticMixturePrior between(LogisticMixturePrior a, LogisticMixturePrior b, float t) {
+        LogisticMixturePrior prior = new LogisticMixturePrior("between", a.channels());
+        float[] pa = a.params.data;
+        float[] pb = b.params.data;
         for (int k = 0; k < pa.length; k++) {
             prior.params.data[k] = (1 - t) * pa[k] + t * pb[k];
         }
-        float[] gain = new float[m];
-        float[] center = new float[m];
-        SymbolTable[] tables = new SymbolTable[m];
-        for (int c = 0; c < m; c++) {
-            gain[c] = (float) StrictMath.exp((1 - t) * a.logGain.data[c] + t * b.logGain.data[c]);
+        return prior;
+    }
+
+    private static float[] gains(float[] logA, float[] logB, float t) {
+        float[] gain = new float[logA.length];
+        for (int c = 0; c < gain.length; c++) {
+            gain[c] = (float) StrictMath.exp((1 - t) * logA[c] + t * logB[c]);
+        }
+        return gain;
+    }
+
+    private static float[] centers(LogisticMixturePrior prior) {
+        float[] center = new float[prior.channels()];
+        for (int c = 0; c < center.length; c++) {
             center[c] = prior.center(c);
+        }
+        return center;
+    }
+
+    private static SymbolTable[] tables(LogisticMixturePrior prior) {
+        SymbolTable[] tables = new SymbolTable[prior.channels()];
+        for (int c = 0; c < tables.length; c++) {
             try {
                 tables[c] = ModelFiles.symbolTable(ModelFiles.channelTable(prior, c));
             } catch (org.aeic.codec.AeicException e) {
                 throw new IllegalStateException("interpolated table of channel " + c + " is invalid", e);
             }
         }
-        float lambda = (float) StrictMath.exp((1 - t) * StrictMath.log(a.lambda) + t * StrictMath.log(b.lambda));
-        return new Level(quality, lambda, gain, center, tables);
+        return tables;
     }
 }

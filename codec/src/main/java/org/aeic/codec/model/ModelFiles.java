@@ -15,6 +15,7 @@ import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
 import org.aeic.proto.Architecture;
 import org.aeic.proto.ChannelTable;
+import org.aeic.proto.GaussianTables;
 import org.aeic.proto.ModelFile;
 import org.aeic.proto.NamedTensor;
 import org.aeic.proto.Provenance;
@@ -129,6 +130,9 @@ public final class ModelFiles {
     public static CodecModel load(byte[] bytes) throws AeicException {
         ModelFile f = parse(bytes);
         FactorizedModel net = restore(f);
+        if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
+            return loadHyper(f, bytes, net);
+        }
         List<CodecModel.Level> levels = new ArrayList<>();
         for (QualityLevel q : f.getQualitiesList()) {
             if (q.getTablesCount() != net.m || q.getGainCount() != net.m) {
@@ -151,20 +155,142 @@ public final class ModelFiles {
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        return new CodecModel(f.getId(), sha256(bytes), net, levels, f, RateLevel.restore(f, net.m));
+        return new CodecModel(f.getId(), sha256(bytes), net, null, new FactorizedLatentCodec(net.m), levels, f,
+                RateLevel.restore(f, net.m));
+    }
+
+    private static CodecModel loadHyper(ModelFile f, byte[] bytes, FactorizedModel net) throws AeicException {
+        HyperpriorModel hyper = restoreHyper(f);
+        List<CodecModel.Level> levels = new ArrayList<>();
+        for (QualityLevel q : f.getQualitiesList()) {
+            if (q.getGainCount() != net.m || q.getZGainCount() != hyper.n || q.getZTablesCount() != hyper.n) {
+                throw new AeicException("model " + f.getId() + ": quality " + q.getQuality() + " has "
+                        + q.getZTablesCount() + " hyper-latent tables for " + hyper.n + " channels");
+            }
+            float[] gain = new float[net.m];
+            for (int c = 0; c < net.m; c++) {
+                gain[c] = positive(f, q.getGain(c));
+            }
+            float[] zGain = new float[hyper.n];
+            float[] zCenter = new float[hyper.n];
+            SymbolTable[] zTables = new SymbolTable[hyper.n];
+            for (int c = 0; c < hyper.n; c++) {
+                zGain[c] = positive(f, q.getZGain(c));
+                zCenter[c] = q.getZTables(c).getCenter();
+                zTables[c] = symbolTable(q.getZTables(c));
+            }
+            levels.add(new CodecModel.Level(q.getQuality(), q.getLambda(), gain, null, null, zGain, zCenter, zTables));
+        }
+        if (levels.isEmpty()) {
+            throw new AeicException("model " + f.getId() + " has no quality levels");
+        }
+        GaussianTables g = f.getGaussian();
+        int count = g.getScalesCount();
+        if (count < 1 || count > 1024 || g.getTablesCount() != count) {
+            throw new AeicException("model " + f.getId() + ": " + count + " scales with " + g.getTablesCount() + " tables");
+        }
+        float[] scales = new float[count];
+        SymbolTable[] tables = new SymbolTable[count];
+        for (int i = 0; i < count; i++) {
+            scales[i] = positive(f, g.getScales(i));
+            if (i > 0 && !(scales[i] > scales[i - 1])) {
+                throw new AeicException("model " + f.getId() + ": scales do not increase");
+            }
+            tables[i] = symbolTable(g.getTables(i));
+        }
+        return new CodecModel(f.getId(), sha256(bytes), net, hyper, new MeanScaleLatentCodec(hyper, scales, tables),
+                levels, f, RateLevel.restoreHyper(f, net.m, hyper.n));
+    }
+
+    private static float positive(ModelFile f, float v) throws AeicException {
+        if (!(v > 0) || Float.isInfinite(v)) {
+            throw new AeicException("model " + f.getId() + ": bad gain or scale " + v);
+        }
+        return v;
+    }
+
+    /** The hyperprior of a "mean-scale-gdn" model file (N hidden channels, as its transforms). */
+    public static HyperpriorModel restoreHyper(ModelFile f) throws AeicException {
+        HyperpriorModel hyper = new HyperpriorModel(f.getArchitecture().getChannelsN(),
+                f.getArchitecture().getChannelsM());
+        readParams(f, hyper.params());
+        return hyper;
+    }
+
+    /**
+     * A "mean-scale-gdn" model file of these transforms, hyperprior and levels (each with its z gain and z prior),
+     * integer tables included.
+     */
+    public static ModelFile toProto(FactorizedModel net, HyperpriorModel hyper, List<RateLevel> levels, String id,
+                                    String description, Provenance provenance) throws AeicException {
+        ModelFile.Builder b = toProto(net, id, description, List.of(), provenance, Map.of()).toBuilder();
+        for (Param p : hyper.params()) {
+            b.addTensors(tensor(p.name, p.shape, p.data));
+        }
+        for (RateLevel l : levels) {
+            for (Param p : l.params()) {
+                b.addTensors(tensor(p.name, p.shape, p.data));
+            }
+            b.addQualities(QualityLevel.newBuilder().setQuality(l.quality).setLambda((float) l.lambda));
+        }
+        b.setArchitecture(b.getArchitecture().toBuilder().setKind(HyperpriorModel.KIND));
+        return withTables(b.build());
+    }
+
+    /**
+     * A complete "mean-scale-gdn" model file from one that holds only tensors (as the PyTorch trainer writes
+     * them): per level the gains and the hyper-latent's integer tables, and the Gaussian tables of the scale
+     * table. The Java side is the reference for every integer table.
+     */
+    public static ModelFile withTables(ModelFile f) throws AeicException {
+        if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
+            throw new AeicException("model " + f.getId() + " is not a " + HyperpriorModel.KIND + " model");
+        }
+        FactorizedModel net = restore(f);
+        HyperpriorModel hyper = restoreHyper(f);
+        List<RateLevel> trained = RateLevel.restoreHyper(f, net.m, hyper.n);
+        ModelFile.Builder b = f.toBuilder().clearQualities();
+        for (RateLevel l : trained) {
+            QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(l.quality).setLambda((float) l.lambda);
+            for (float g : l.gains()) {
+                q.addGain(g);
+            }
+            for (float g : l.zGains()) {
+                q.addZGain(g);
+            }
+            for (int c = 0; c < hyper.n; c++) {
+                q.addZTables(channelTable(l.zPrior, c));
+            }
+            b.addQualities(q);
+        }
+        org.aeic.proto.GaussianTables.Builder g = org.aeic.proto.GaussianTables.newBuilder();
+        for (float s : org.aeic.codec.prior.GaussianTables.defaultScales()) {
+            int[] t = org.aeic.codec.prior.GaussianTables.table(s, PRECISION_BITS, TABLE_SYMBOLS);
+            ChannelTable.Builder ct = ChannelTable.newBuilder().setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
+            for (int i = 1; i < t.length; i++) {
+                ct.addFreq(t[i]);
+            }
+            g.addScales(s).addTables(ct);
+        }
+        return b.setGaussian(g).build();
     }
 
     /** The transforms and prior of a model file (also used to resume training). */
     public static FactorizedModel restore(ModelFile f) throws AeicException {
         Architecture a = f.getArchitecture();
-        if (!FactorizedModel.KIND.equals(a.getKind()) || a.getKernel() != FactorizedModel.KERNEL
+        if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
                 || a.getLayers() != FactorizedModel.LAYERS || a.getChannelsN() < 1 || a.getChannelsN() > 1024
                 || a.getChannelsM() < 1 || a.getChannelsM() > 1024) {
             throw new AeicException(Kind.UNSUPPORTED,
                     "model " + f.getId() + ": unsupported architecture " + a.getKind());
         }
         FactorizedModel net = new FactorizedModel(a.getChannelsN(), a.getChannelsM());
-        for (Param p : net.params()) {
+        readParams(f, net.params());
+        return net;
+    }
+
+    private static void readParams(ModelFile f, List<Param> params) throws AeicException {
+        for (Param p : params) {
             NamedTensor t = f.getTensorsList().stream().filter(x -> x.getName().equals(p.name)).findFirst()
                     .orElseThrow(() -> new AeicException("model " + f.getId() + ": missing tensor " + p.name));
             if (t.getDataCount() != p.size()) {
@@ -175,7 +301,6 @@ public final class ModelFiles {
                 p.data[i] = t.getData(i);
             }
         }
-        return net;
     }
 
     /** A tensor stored beside the weights (optimizer state in checkpoints), or null. */

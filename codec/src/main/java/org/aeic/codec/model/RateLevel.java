@@ -19,23 +19,43 @@ public final class RateLevel {
     public final double lambda;
     /** Natural log of the gain, so that the gain stays positive whatever the optimizer does. */
     public final Param logGain;
+    /** The prior of the scaled latent (factorized models; unused by a hyperprior model). */
     public final LogisticMixturePrior prior;
+    /** Hyperprior models only (else null): log of the hyper-latent's gain, and the prior of the scaled z. */
+    public final Param zLogGain;
+    public final LogisticMixturePrior zPrior;
 
     public RateLevel(int index, float quality, double lambda, int channels) {
+        this(index, quality, lambda, channels, 0);
+    }
+
+    /** A level of a hyperprior model when {@code zChannels > 0}. */
+    public RateLevel(int index, float quality, double lambda, int channels, int zChannels) {
         this.quality = quality;
         this.lambda = lambda;
         this.logGain = new Param("level." + index + ".log_gain", channels);
         this.prior = new LogisticMixturePrior("level." + index + ".prior", channels);
+        this.zLogGain = zChannels > 0 ? new Param("level." + index + ".z_log_gain", zChannels) : null;
+        this.zPrior = zChannels > 0 ? new LogisticMixturePrior("level." + index + ".z_prior", zChannels) : null;
     }
 
     public List<Param> params() {
-        return List.of(logGain, prior.params);
+        return zPrior == null ? List.of(logGain, prior.params) : List.of(logGain, zLogGain, zPrior.params);
     }
 
     public float[] gains() {
-        float[] g = new float[logGain.size()];
+        return exp(logGain);
+    }
+
+    /** The hyper-latent's gains (hyperprior models). */
+    public float[] zGains() {
+        return exp(zLogGain);
+    }
+
+    private static float[] exp(Param logs) {
+        float[] g = new float[logs.size()];
         for (int c = 0; c < g.length; c++) {
-            g[c] = (float) Math.exp(logGain.data[c]);
+            g[c] = (float) Math.exp(logs.data[c]);
         }
         return g;
     }
@@ -60,6 +80,23 @@ public final class RateLevel {
         RateLevel l = new RateLevel(0, quality, lambda, prior.channels());
         System.arraycopy(prior.params.data, 0, l.prior.params.data, 0, prior.params.size());
         return l;
+    }
+
+    /** The levels of a hyperprior model file ({@code m} latent and {@code n} hyper-latent channels). */
+    public static List<RateLevel> restoreHyper(ModelFile f, int m, int n) throws AeicException {
+        List<RateLevel> out = new ArrayList<>();
+        for (int i = 0; i < f.getQualitiesCount(); i++) {
+            RateLevel l = new RateLevel(i, f.getQualities(i).getQuality(), f.getQualities(i).getLambda(), m, n);
+            for (Param p : l.params()) {
+                float[] v = ModelFiles.extraTensor(f, p.name);
+                if (v == null || v.length != p.size()) {
+                    throw new AeicException("model " + f.getId() + ": tensor " + p.name + " is missing or misshaped");
+                }
+                System.arraycopy(v, 0, p.data, 0, v.length);
+            }
+            out.add(l);
+        }
+        return out;
     }
 
     /** The levels stored in a model file, or an empty list for a single-rate file. */

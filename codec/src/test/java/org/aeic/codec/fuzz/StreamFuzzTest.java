@@ -70,6 +70,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(QuietJazzer.class)
 class StreamFuzzTest {
     static final Path MODEL = Path.of("..", "testdata", "golden", "tiny-model.aeicm");
+    /** The tiny mean-scale hyperprior model: streams of the other kind, whose tiles hold z's and y's codes. */
+    static final Path HYPER_MODEL = Path.of("..", "testdata", "golden", "hyper-model.aeicm");
     static final Path INPUTS = Path.of("src", "test", "resources", "org", "aeic", "codec", "fuzz",
             "StreamFuzzTestInputs");
     static final List<String> TARGETS = List.of("decodeStream", "decodeWithValidCrcs");
@@ -83,7 +85,7 @@ class StreamFuzzTest {
 
     private static ModelRegistry loadRegistry() {
         try {
-            return ModelRegistry.empty().with(MODEL);
+            return ModelRegistry.empty().with(HYPER_MODEL).with(MODEL); // the last one added is the default
         } catch (AeicException e) {
             throw new IllegalStateException("cannot load the tiny test model " + MODEL.toAbsolutePath(), e);
         }
@@ -287,6 +289,14 @@ class StreamFuzzTest {
         out.put("valid-rgb-icc-exif.aeic", ContainerWriter.toBytes(s.header(), s.tiles(), null,
                 "not really an ICC profile".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 0}));
+        // the hyperprior's streams, at a quality between its two levels
+        EncodeOptions hyper = EncodeOptions.defaults().withThreads(1).withQuality(1.5)
+                .withModelId("aeic-test-hyper");
+        byte[] hyperRgb = new AeicEncoder(hyper, REGISTRY).encode(image(24, 20, 3, 8), TileListener.NONE);
+        out.put("valid-hyper-rgb-24x20.aeic", hyperRgb);
+        out.put("valid-hyper-rgba-tiled-40x20.aeic", new AeicEncoder(hyper.withTileSize(16), REGISTRY)
+                .encode(image(40, 20, 4, 8), TileListener.NONE));
+        out.put("truncated-hyper-rgb-tile.aeic", Arrays.copyOf(hyperRgb, hyperRgb.length - 7));
         out.put("truncated-rgb-header.aeic", Arrays.copyOf(rgb, 20));
         out.put("truncated-rgb-tile.aeic", Arrays.copyOf(rgb, rgb.length - 7));
         out.put("truncated-rgba-alpha.aeic", Arrays.copyOf(rgba, rgba.length - 3));

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
+import org.aeic.codec.model.HyperpriorModel;
 import org.aeic.codec.model.ModelFiles;
 import org.aeic.codec.model.RateLevel;
 import org.aeic.codec.nn.Grads;
@@ -175,6 +177,60 @@ class TorchMirrorTest {
             assertArrayEquals(stored.get(l).logGain.data, java.levels().get(l).logGain.data);
             assertTrue(stored.get(l).logGain.data[0] != levels.get(l).logGain.data[0], "level " + l + " not trained");
         }
+    }
+
+    /**
+     * The hyperprior's mirror (pytorch/aeic_torch/hyper.py): h_a and h_s agree with the Java codec's to 1e-3 of their
+     * magnitude on a latent whose size is not a multiple of 4 (padding and cropping), and what train_hyper.py
+     * exports is a file that WriteTables turns into a codec model with the same weights.
+     */
+    @Test
+    void pytorchMirrorComputesTheJavaHyperprior(@TempDir Path dir) throws Exception {
+        String python = pythonWithTorch();
+        Assumptions.assumeTrue(python != null, "no python3 with PyTorch found: hyperprior mirror check skipped");
+        Random r = new Random(8);
+        FactorizedModel net = new FactorizedModel(6, 5);
+        net.initRandom(8);
+        HyperpriorModel hyper = new HyperpriorModel(6, 5);
+        hyper.initRandom(9);
+        List<RateLevel> levels = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            RateLevel l = new RateLevel(i, i + 1, 0.01 * (i + 1), 5, 6);
+            l.zPrior.initDefault();
+            for (int c = 0; c < 5; c++) {
+                l.logGain.data[c] = (float) (2 + i + 0.1 * c);
+            }
+            for (int c = 0; c < 6; c++) {
+                l.zLogGain.data[c] = (float) (1 + 0.2 * c);
+            }
+            levels.add(l);
+        }
+        ModelFile file = ModelFiles.toProto(net, hyper, levels, "mirror-hyper", "test", Provenance.getDefaultInstance());
+        Files.write(dir.resolve("model.aeicm"), file.toByteArray());
+        Tensor y = new Tensor(5, 10, 14);
+        for (int i = 0; i < y.data.length; i++) {
+            y.data[i] = (float) (3 * r.nextGaussian());
+        }
+        Tensor z = hyper.hyperAnalysis(y);
+        Tensor zHat = new Tensor(z.c, z.h, z.w);
+        for (int i = 0; i < z.data.length; i++) {
+            zHat.data[i] = Math.round(z.data[i] * 4) / 4f;
+        }
+        write(dir.resolve("y.bin"), y.data);
+        write(dir.resolve("z.bin"), z.data);
+        write(dir.resolve("zhat.bin"), zHat.data);
+        write(dir.resolve("musigma.bin"), hyper.predict(zHat, 10, 14).data);
+        Files.writeString(dir.resolve("shape.txt"), "5 10 14 1");
+        String report = runPython(python, Path.of("..", "pytorch", "check_hyper.py"), dir);
+        assertTrue(report.contains("hyperprior mirror matches"), report);
+
+        CodecModel back = ModelFiles.load(ModelFiles.withTables(
+                ModelFiles.parse(Files.readAllBytes(dir.resolve("roundtrip.aeicm")))).toByteArray());
+        assertEquals(2, back.levels.size());
+        for (int i = 0; i < hyper.params().size(); i++) {
+            assertArrayEquals(hyper.params().get(i).data, back.hyper.params().get(i).data, hyper.params().get(i).name);
+        }
+        assertArrayEquals(levels.get(1).zGains(), back.levels.get(1).zGain());
     }
 
     private static String runPython(String python, Path script, Path dir) throws IOException, InterruptedException {
