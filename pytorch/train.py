@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from aeic_torch import hyper as H  # noqa: E402
 from aeic_torch import model as M  # noqa: E402
 from aeic_torch import modelfile  # noqa: E402
 
@@ -114,14 +115,19 @@ class Sampler:
         return torch.stack(out).permute(0, 3, 1, 2).float() / 255
 
 
-def write(path, net, levels, args, step, wall):
-    data = modelfile.encode(os.path.basename(args.out).rsplit(".", 1)[0], net.n, net.m, M.to_tensors(net, levels),
+def write(path, net, levels, args, step, wall, hyper=None):
+    if hyper is None:
+        tensors, kind = M.to_tensors(net, levels), "factorized-gdn"
+    else:  # a mean-scale hyperprior model: the levels keep their gains, their priors are the z priors
+        tensors = [t for t in M.to_tensors(net, levels) if not (t[0].startswith("level.") and t[0].endswith(".prior"))]
+        tensors, kind = tensors + H.to_tensors(*hyper), "mean-scale-gdn"
+    data = modelfile.encode(os.path.basename(args.out).rsplit(".", 1)[0], net.n, net.m, tensors,
                             [(l.quality, l.lam) for l in levels],
                             {"trainer": "pytorch/train.py (torch %s, %s)" % (torch.__version__, args.device),
                              "command": " ".join(sys.argv), "seed": args.seed, "steps": step, "wall_seconds": wall,
                              "data": args.crops, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                              "notes": "lambda=%s batch=%d crop=%d lr=%s clip=%s" % (
-                                 args.lambdas, args.batch, args.crop, args.lr, args.clip)})
+                                 args.lambdas, args.batch, args.crop, args.lr, args.clip)}, kind=kind)
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)
@@ -143,12 +149,27 @@ def main(argv):
     images = load_crops(args.crops)
     sampler = Sampler(images, args.crop, args.seed * 1_000_003, dev)
     source = args.out if args.resume and os.path.exists(args.out) else args.init
-    net, file_levels = M.from_file(modelfile.read(source))
+    source_file = modelfile.read(source)
+    net, file_levels = M.from_file(source_file)
+    hyper = H.from_tensors(source_file["tensors"], net.n, net.m, len(file_levels))
+    if hyper is not None and len(file_levels) != len(args.lambdas):
+        sys.exit("a hyperprior model keeps its levels: give its %d λs" % len(file_levels))
     levels = start_levels(file_levels, args.lambdas, args.qualities, net.m) if source == args.init else file_levels
+    if hyper is not None:
+        hyper[0].to(dev)
+        for z in hyper[1]:
+            z.to(dev)
     net.to(dev)
     for l in levels:
         l.to(dev)
     params = list(net.parameters()) + [p for l in levels for p in l.parameters()]
+    if hyper is not None:
+        params += list(hyper[0].parameters()) + [p for z in hyper[1] for p in z.parameters()]
+
+    def batch_loss(level_of, x, noise):
+        if hyper is None:
+            return M.batch_loss(net, levels, level_of, weights, x, noise)
+        return H.batch_loss(net, hyper[0], levels, hyper[1], level_of, weights, x, noise)
     opt = torch.optim.Adam(params, lr=args.lr, eps=1e-8, **({"fused": True} if dev.type == "cuda" else {}))
     step, wall_before = 0, 0.0
     if source == args.out:
@@ -191,7 +212,7 @@ def main(argv):
             if i == 3:
                 torch.cuda.synchronize()
                 t0 = time.time()
-            M.batch_loss(net, levels, level_of, weights, x, noise)[0].backward()
+            batch_loss(level_of, x, noise)[0].backward()
         torch.cuda.synchronize()
         opt.zero_grad(set_to_none=True)
         return (time.time() - t0) / n
@@ -210,7 +231,7 @@ def main(argv):
         if not bool(finite):
             sys.exit("training diverged before step %d (the last checkpoint is kept)" % step)
         wall = wall_before + time.time() - start
-        write(args.out, net, levels, args, step, wall)
+        write(args.out, net, levels, args, step, wall, hyper)
         torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall,
                     "sampler": sampler.rng.bit_generator.state}, state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
@@ -236,7 +257,7 @@ def main(argv):
         if lr < args.lr and not dropped:
             dropped = True
             if args.snapshot_before_drop:  # the model as it was at the full rate, to compare with the end
-                write(args.snapshot_before_drop, net, levels, args, step, wall_before + elapsed)
+                write(args.snapshot_before_drop, net, levels, args, step, wall_before + elapsed, hyper)
         gen.manual_seed(args.seed * 1_000_003 + step)  # the noise of a step is a function of (seed, step)
         x = sampler.batch(B)
         level_of, idx = levels_of(step)
@@ -246,7 +267,7 @@ def main(argv):
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad(set_to_none=True)
-        loss, bpp, mse = M.batch_loss(net, levels, level_of, weights, x, noise)
+        loss, bpp, mse = batch_loss(level_of, x, noise)
         (loss / B).backward()
         norm = torch.nn.utils.clip_grad_norm_(params, args.clip)
         finite &= torch.isfinite(norm)

@@ -5,7 +5,8 @@ the Java ones ("h_a.0.weight", "level.3.z_log_gain", ...), so a model file maps 
     y ──h_a (conv 3×3/1, ReLU, conv 5×5/2, ReLU, conv 5×5/2)──> z ──× z_gain──(+U(-½,½) | round)──> ẑ·z_gain
                                                                    (bits under the level's z prior, 3 logistics)
     ẑ ──h_s (deconv 5×5/2, ReLU, deconv 5×5/2, ReLU, conv 3×3/1)──> μ, σ     (per element of y, unscaled)
-    v = y × gain;  symbols round(v − μ·gain), coded under N(0, σ·gain) ⊛ U(-½,½) picked from SCALES
+    v = y × gain;  symbols round(v − μ·gain), coded under Laplace(0, max(|σ|·gain, 0.11)) ⊛ U(-½,½), the codec's
+    table being the one of the smallest scale in the scale table at or above that (ScaleTables.java)
     ŷ = (symbols + μ·gain) / gain
 """
 import math
@@ -15,7 +16,7 @@ import torch.nn as nn
 
 from . import model as M
 
-# the scale table (HyperpriorModel.SCALES): 64 log-spaced values, as CompressAI's mean-scale models
+# the scale table (ScaleTables.java): 64 log-spaced values, as CompressAI's mean-scale models
 SCALE_MIN, SCALE_MAX, SCALE_COUNT = 0.11, 256.0, 64
 P_MIN = 1e-9
 
@@ -23,21 +24,6 @@ P_MIN = 1e-9
 def scale_table():
     return [math.exp(math.log(SCALE_MIN) + i * (math.log(SCALE_MAX) - math.log(SCALE_MIN)) / (SCALE_COUNT - 1))
             for i in range(SCALE_COUNT)]
-
-
-_TAPS = torch.tensor([[4, 2, 0], [5, 3, 1]])  # kernel tap of output phase r at input offset j-1 (5: none)
-
-
-def deconv_subpixel(x, deconv):
-    """nn.ConvTranspose2d(k=5, stride 2, padding 2, output_padding 1)(x), computed as one 3×3 convolution with 4 × the
-    output channels and a pixel shuffle: the same sums, but on PyTorch's fast convolution path (its CPU transposed
-    convolution is several times slower, forward and backward)."""
-    w = torch.nn.functional.pad(deconv.weight, (0, 1, 0, 1))  # [in, out, 6, 6], tap 5 is zero
-    g = w[:, :, _TAPS][:, :, :, :, _TAPS]  # [in, out, ry, jy, rx, jx]
-    cin, cout = w.shape[0], w.shape[1]
-    k = g.permute(1, 2, 4, 0, 3, 5).reshape(cout * 4, cin, 3, 3)
-    y = torch.nn.functional.conv2d(x, k, deconv.bias.repeat_interleave(4), padding=1)
-    return torch.nn.functional.pixel_shuffle(y, 2)
 
 
 class Hyperprior(nn.Module):
@@ -60,8 +46,8 @@ class Hyperprior(nn.Module):
 
     def synthesis(self, z_hat, h, w):
         """(μ, σ-raw) of an h × w latent, unscaled; the scale used is max(|σ-raw|·gain, SCALE_MIN)."""
-        t = torch.relu(deconv_subpixel(z_hat, self.h_s["0"]))
-        t = torch.relu(deconv_subpixel(t, self.h_s["1"]))
+        t = torch.relu(M.deconv_subpixel(z_hat, self.h_s["0"]))
+        t = torch.relu(M.deconv_subpixel(t, self.h_s["1"]))
         out = self.h_s["2"](t)[:, :, :h, :w]
         return out[:, :self.m], out[:, self.m:]
 
@@ -89,6 +75,20 @@ def gaussian_bits(d, scale):
     return -torch.log2(floored)
 
 
+def laplace_bits(d, scale):
+    """-log2 of the mass of [d-½, d+½] under Laplace(0, scale) (scale = b, the mean absolute deviation)."""
+    a = d.abs()
+    inner = 1 - torch.exp(-0.5 / scale)  # |d| < ½: the centre bin, as the symbol 0
+    outer = 0.5 * (torch.exp(-(a - 0.5).clamp(min=0) / scale) - torch.exp(-(a + 0.5) / scale))
+    mass = torch.where(a < 0.5, inner, outer)
+    floored = mass + (torch.clamp(mass, min=P_MIN) - mass).detach()
+    return -torch.log2(floored)
+
+
+FAMILY = {"gaussian": gaussian_bits, "laplace": laplace_bits}
+family_bits = laplace_bits
+
+
 def scales_of(sigma_raw, gain):
     return torch.clamp(sigma_raw.abs() * gain, min=SCALE_MIN)
 
@@ -103,7 +103,7 @@ def rate(hp, log_gain, z_level_gain, z_prior, y, noise_y, noise_z):
     bits_z = M.bits(z_prior, zs).sum(dim=(1, 2, 3))
     mu, sigma = hp.synthesis(zs / gz, y.shape[2], y.shape[3])
     v = y * g + noise_y
-    bits_y = gaussian_bits(v - mu * g, scales_of(sigma, g)).sum(dim=(1, 2, 3))
+    bits_y = family_bits(v - mu * g, scales_of(sigma, g)).sum(dim=(1, 2, 3))
     return bits_y, bits_z
 
 
@@ -117,7 +117,7 @@ def coded_rate(hp, log_gain, z_log_gain, z_prior, y):
     bits_z = M.bits(z_prior, zq).sum(dim=(1, 2, 3))
     mu, sigma = hp.synthesis(zq / gz, y.shape[2], y.shape[3])
     s = torch.floor(y * g - mu * g + 0.5)
-    bits_y = gaussian_bits(s, scales_of(sigma, g)).sum(dim=(1, 2, 3))
+    bits_y = family_bits(s, scales_of(sigma, g)).sum(dim=(1, 2, 3))
     return bits_y, bits_z
 
 
@@ -146,3 +146,30 @@ def from_tensors(tensors, n, m, levels):
             zl.z_log_gain.copy_(torch.tensor(tensors["level.%d.z_log_gain" % i][1]))
             zl.z_prior.copy_(torch.tensor(tensors["level.%d.z_prior" % i][1]).view_as(zl.z_prior))
     return hp, z_levels
+
+
+def batch_loss(net, hp, levels, z_levels, level_of, weights, x, noise):
+    """model.batch_loss with the hyperprior: y's bits under N(μ, σ) from h_s, plus z's bits. noise: U(-½,½) of
+    y's shape; z's is drawn here. Returns (the weighted loss summed over crops, bpp per crop, mse per crop)."""
+    idx, lam, weight = M.per_crop(levels, level_of, weights, x.device, x.dtype)
+    log_gain = torch.stack([l.log_gain for l in levels])[idx]
+    zg = torch.stack([z.z_log_gain for z in z_levels])[idx]
+    zp = torch.stack([z.z_prior for z in z_levels])[idx]
+    y = net.analysis(x)
+    g = torch.exp(log_gain)[:, :, None, None]
+    gz = torch.exp(zg)[:, :, None, None]
+    z = hp.analysis(y)
+    zs = z * gz + (torch.rand_like(z) - 0.5)
+    bits_z = M.bits(zp, zs).sum(dim=(1, 2, 3))
+    mu, sigma = hp.synthesis(zs / gz, y.shape[2], y.shape[3])
+    v = y * g
+    mg = mu * g
+    bits_y = family_bits(v + noise - mg, scales_of(sigma, g)).sum(dim=(1, 2, 3))
+    pixels = x.shape[2] * x.shape[3]
+    bpp = (bits_y + bits_z) / pixels
+    # rounding around the predicted mean as fixed noise (straight-through, as model.batch_loss)
+    r = (torch.floor(v - mg + 0.5) + mg - v).detach()
+    x_hat = net.synthesis(y + r / g)
+    mse = ((x_hat - x) ** 2).mean(dim=(1, 2, 3))
+    loss = (weight * (bpp + lam * 255 * 255 * mse)).sum()
+    return loss, bpp.detach(), mse.detach()

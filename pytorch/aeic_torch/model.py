@@ -38,6 +38,21 @@ class Gdn(nn.Module):
         return x * norm if self.inverse else x / norm
 
 
+_TAPS = torch.tensor([[4, 2, 0], [5, 3, 1]])  # kernel tap of output phase r at input offset j-1 (5: none)
+
+
+def deconv_subpixel(x, deconv):
+    """nn.ConvTranspose2d(k=5, stride 2, padding 2, output_padding 1)(x), computed as one 3×3 convolution with 4 × the
+    output channels and a pixel shuffle: the same sums, but on PyTorch's fast convolution path (its CPU transposed
+    convolution is several times slower, forward and backward)."""
+    w = torch.nn.functional.pad(deconv.weight, (0, 1, 0, 1))  # [in, out, 6, 6], tap 5 is zero
+    g = w[:, :, _TAPS][:, :, :, :, _TAPS]  # [in, out, ry, jy, rx, jx]
+    cin, cout = w.shape[0], w.shape[1]
+    k = g.permute(1, 2, 4, 0, 3, 5).reshape(cout * 4, cin, 3, 3)
+    y = torch.nn.functional.conv2d(x, k, deconv.bias.repeat_interleave(4), padding=1)
+    return torch.nn.functional.pixel_shuffle(y, 2)
+
+
 class FactorizedModel(nn.Module):
     def __init__(self, n, m):
         super().__init__()
@@ -63,7 +78,8 @@ class FactorizedModel(nn.Module):
 
     def synthesis(self, y):
         for i in range(LAYERS):
-            y = self.g_s[str(i)](y)
+            layer = self.g_s[str(i)]
+            y = deconv_subpixel(y, layer) if y.device.type == "cpu" else layer(y)
             if i < LAYERS - 1:
                 y = self.g_s["igdn%d" % i](y)
         return y

@@ -24,7 +24,7 @@ import org.aeic.codec.tensor.Tensor;
  *   ẑ = (z symbols + zCenter) / zGain[q]  <-------------------------------------------+
  *   |  h_s: deconv5x5/2 (N→N) ReLU  deconv5x5/2 (N→N) ReLU  conv3x3/1 (N→2M), cropped to h x w
  *   v
- *   μ, σ (unscaled) -- per element: table index of |σ|·gain[q] (GaussianTables), symbol round(y·gain − μ·gain)
+ *   μ, σ (unscaled) -- per element: table index of |σ|·gain[q] (ScaleTables, Laplace), symbol round(y·gain − μ·gain)
  * </pre>
  *
  * Everything between the z symbols and the table indices is bit-identical on every JVM: convolutions are one
@@ -56,6 +56,14 @@ public final class HyperpriorModel {
 
     public List<Param> params() {
         return params;
+    }
+
+    public long parameterCount() {
+        long c = 0;
+        for (Param p : params) {
+            c += p.size();
+        }
+        return c;
     }
 
     /** Hyper-latent pixels for {@code latent} latent pixels. */

@@ -15,7 +15,7 @@ import org.aeic.codec.prior.LogisticMixturePrior;
 import org.aeic.codec.nn.Param;
 import org.aeic.proto.Architecture;
 import org.aeic.proto.ChannelTable;
-import org.aeic.proto.GaussianTables;
+import org.aeic.proto.ScaleTables;
 import org.aeic.proto.ModelFile;
 import org.aeic.proto.NamedTensor;
 import org.aeic.proto.Provenance;
@@ -184,7 +184,7 @@ public final class ModelFiles {
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        GaussianTables g = f.getGaussian();
+        ScaleTables g = f.getScaleTables();
         int count = g.getScalesCount();
         if (count < 1 || count > 1024 || g.getTablesCount() != count) {
             throw new AeicException("model " + f.getId() + ": " + count + " scales with " + g.getTablesCount() + " tables");
@@ -239,8 +239,8 @@ public final class ModelFiles {
 
     /**
      * A complete "mean-scale-gdn" model file from one that holds only tensors (as the PyTorch trainer writes
-     * them): per level the gains and the hyper-latent's integer tables, and the Gaussian tables of the scale
-     * table. The Java side is the reference for every integer table.
+     * them): per level the gains and the hyper-latent's integer tables, and the Laplace tables of the scale
+     * table (the family pytorch/aeic_torch/hyper.py trains with). The Java side is the reference for every integer table.
      */
     public static ModelFile withTables(ModelFile f) throws AeicException {
         if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
@@ -263,16 +263,17 @@ public final class ModelFiles {
             }
             b.addQualities(q);
         }
-        org.aeic.proto.GaussianTables.Builder g = org.aeic.proto.GaussianTables.newBuilder();
-        for (float s : org.aeic.codec.prior.GaussianTables.defaultScales()) {
-            int[] t = org.aeic.codec.prior.GaussianTables.table(s, PRECISION_BITS, TABLE_SYMBOLS);
+        org.aeic.codec.prior.ScaleTables.Family family = org.aeic.codec.prior.ScaleTables.Family.LAPLACE;
+        ScaleTables.Builder g = ScaleTables.newBuilder().setFamily(family.name().toLowerCase(java.util.Locale.ROOT));
+        for (float s : org.aeic.codec.prior.ScaleTables.defaultScales()) {
+            int[] t = org.aeic.codec.prior.ScaleTables.table(family, s, PRECISION_BITS, TABLE_SYMBOLS);
             ChannelTable.Builder ct = ChannelTable.newBuilder().setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
             for (int i = 1; i < t.length; i++) {
                 ct.addFreq(t[i]);
             }
             g.addScales(s).addTables(ct);
         }
-        return b.setGaussian(g).build();
+        return b.setScaleTables(g).build();
     }
 
     /** The transforms and prior of a model file (also used to resume training). */

@@ -9,14 +9,14 @@ import java.util.Random;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.entropy.LatentCoder;
 import org.aeic.codec.entropy.SymbolTable;
-import org.aeic.codec.prior.GaussianTables;
+import org.aeic.codec.prior.ScaleTables;
 import org.aeic.proto.ChannelTable;
 import org.aeic.proto.ModelFile;
 import org.junit.jupiter.api.Test;
 
-/** The Gaussian tables of the mean-scale hyperprior, the choice of a table per element, and what a file may hold. */
+/** The scale tables of the mean-scale hyperprior, the choice of a table per element, and what a file may hold. */
 class HyperpriorTablesTest {
-    private static final float[] SCALES = GaussianTables.defaultScales();
+    private static final float[] SCALES = ScaleTables.defaultScales();
 
     @Test
     void scalesAreCompressAIsTable() {
@@ -28,11 +28,12 @@ class HyperpriorTablesTest {
         }
     }
 
-    /** Each table holds a centred Gaussian: symmetric, peaked at 0, and costing about its entropy. */
-    @Test
-    void tablesModelGaussiansOfTheirScale() throws AeicException {
-        for (int i = 0; i < SCALES.length; i += 7) {
-            int[] t = GaussianTables.table(SCALES[i], 16, 2048);
+    /** Each table holds a centred distribution: symmetric, peaked at 0, and costing about its entropy. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ScaleTables.Family.class)
+    void tablesModelTheirFamilyAtTheirScale(ScaleTables.Family family) throws AeicException {
+        for (int i = 0; i < 60; i += 7) { // up to scale 112: beyond, a Laplacian spills over 2,047 symbols
+            int[] t = ScaleTables.table(family, SCALES[i], 16, 2048);
             SymbolTable table = SymbolTable.of(t[0], 16, java.util.Arrays.copyOfRange(t, 1, t.length));
             int r = -t[0];
             assertEquals(2 * r + 1, table.size());
@@ -40,13 +41,16 @@ class HyperpriorTablesTest {
                 assertTrue(Math.abs(t[1 + r - k] - t[1 + r + k]) <= 1, "asymmetric at scale " + SCALES[i]);
                 assertTrue(t[1 + r + k] <= t[1 + r + k - 1], "not peaked at 0 at scale " + SCALES[i]);
             }
-            // coding rounded Gaussian samples costs about their empirical entropy per symbol
+            // coding rounded samples costs about their empirical entropy per symbol
             Random rnd = new Random(i);
             int n = 20000;
             int[] s = new int[n];
             java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
             for (int j = 0; j < n; j++) {
-                s[j] = (int) Math.floor(rnd.nextGaussian() * SCALES[i] + 0.5);
+                double u = rnd.nextDouble() - 0.5; // Laplace by inversion
+                double x = family == ScaleTables.Family.GAUSSIAN ? rnd.nextGaussian()
+                        : -Math.signum(u) * Math.log(1 - 2 * Math.abs(u));
+                s[j] = (int) Math.floor(x * SCALES[i] + 0.5);
                 counts.merge(s[j], 1, Integer::sum);
             }
             double entropy = 0;
@@ -79,7 +83,7 @@ class HyperpriorTablesTest {
     void indexedLatentCoderRoundTrips() throws AeicException {
         SymbolTable[] tables = new SymbolTable[3];
         for (int i = 0; i < 3; i++) {
-            int[] t = GaussianTables.table(SCALES[20 * i], 16, 2048);
+            int[] t = ScaleTables.table(ScaleTables.Family.LAPLACE, SCALES[20 * i], 16, 2048);
             tables[i] = SymbolTable.of(t[0], 16, java.util.Arrays.copyOfRange(t, 1, t.length));
         }
         Random rnd = new Random(3);
@@ -99,11 +103,11 @@ class HyperpriorTablesTest {
                 "hyper-model.aeicm"));
         ModelFile f = ModelFiles.parse(good);
         ModelFiles.load(good);
-        ModelFile descending = f.toBuilder().setGaussian(f.getGaussian().toBuilder().setScales(5, 0.01f)).build();
+        ModelFile descending = f.toBuilder().setScaleTables(f.getScaleTables().toBuilder().setScales(5, 0.01f)).build();
         assertThrows(AeicException.class, () -> ModelFiles.load(descending.toByteArray()));
-        ModelFile nan = f.toBuilder().setGaussian(f.getGaussian().toBuilder().setScales(0, Float.NaN)).build();
+        ModelFile nan = f.toBuilder().setScaleTables(f.getScaleTables().toBuilder().setScales(0, Float.NaN)).build();
         assertThrows(AeicException.class, () -> ModelFiles.load(nan.toByteArray()));
-        ModelFile fewer = f.toBuilder().setGaussian(f.getGaussian().toBuilder().clearTables()
+        ModelFile fewer = f.toBuilder().setScaleTables(f.getScaleTables().toBuilder().clearTables()
                 .addTables(ChannelTable.newBuilder().setPrecisionBits(16).addFreq(1 << 15).addFreq(1 << 15))).build();
         assertThrows(AeicException.class, () -> ModelFiles.load(fewer.toByteArray()));
         ModelFile noZ = f.toBuilder().setQualities(0, f.getQualities(0).toBuilder().clearZTables()).build();

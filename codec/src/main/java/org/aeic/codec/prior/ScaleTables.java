@@ -2,18 +2,31 @@ package org.aeic.codec.prior;
 
 /**
  * The scale table of the mean-scale hyperprior and the integer tables made from it: table {@code i} models
- * {@code round(v)} for {@code v ~ N(0, scales[i])} convolved with U(−½, ½), as CompressAI's GaussianConditional.
- * Floats end here: the tables are computed once, when a model file is written, and stored in it.
+ * {@code round(v)} for a zero-mean {@link Family} of scale {@code scales[i]} convolved with U(−½, ½), as
+ * CompressAI's GaussianConditional does for the Gaussian. Floats end here: the tables are computed once, when a
+ * model file is written, and stored in it.
  */
-public final class GaussianTables {
-    /** CompressAI's mean-scale table: 64 scales, log-spaced from 0.11 to 256. */
+public final class ScaleTables {
+    /** The conditional distribution of a latent element around its predicted mean. */
+    public enum Family {
+        /** N(0, s²). */
+        GAUSSIAN,
+        /**
+         * Laplace(0, s): fits the latents of transforms trained for a factorized prior better (peaked, heavy
+         * tails); measured with a constant scale per channel, 1.9 % above their learned mixtures against 11.7 %
+         * for the Gaussian.
+         */
+        LAPLACE
+    }
+
+    /** CompressAI's scale table: 64 scales, log-spaced from 0.11 to 256 (the trainer bounds scales below by 0.11 too). */
     public static final double MIN_SCALE = 0.11;
     public static final double MAX_SCALE = 256;
     public static final int COUNT = 64;
     /** Mass left to the escape symbol at most (both tails together), as the factorized prior's tables. */
     private static final double TAIL = 1e-7;
 
-    private GaussianTables() {
+    private ScaleTables() {
     }
 
     /** The default scale table (StrictMath, so every JVM makes the same one). */
@@ -28,14 +41,14 @@ public final class GaussianTables {
     }
 
     /**
-     * The integer model of a zero-mean Gaussian of this scale for symbols {@code -r..r}, {@code r} as small as
-     * keeps the tails under 1e-7 (at most {@code maxSymbols} symbols), the rest on an escape symbol.
+     * The integer model of a zero-mean distribution of this family and scale for symbols {@code -r..r}, {@code r}
+     * as small as keeps the tails under 1e-7 (at most {@code maxSymbols} symbols), the rest on an escape symbol.
      *
      * @return {min_symbol, then the frequencies including the escape as the last entry}
      */
-    public static int[] table(double scale, int precisionBits, int maxSymbols) {
+    public static int[] table(Family family, double scale, int precisionBits, int maxSymbols) {
         int r = 0;
-        while (2 * r + 3 <= maxSymbols && 2 * upperTail((r + 0.5) / scale) > TAIL) {
+        while (2 * r + 3 <= maxSymbols && 2 * upperTail(family, (r + 0.5) / scale) > TAIL) {
             r++;
         }
         double[] pmf = new double[2 * r + 1];
@@ -43,8 +56,8 @@ public final class GaussianTables {
         for (int k = -r; k <= r; k++) {
             int a = Math.abs(k);
             // upper-tail differences, where they do not cancel
-            pmf[k + r] = a == 0 ? 1 - 2 * upperTail(0.5 / scale)
-                    : upperTail((a - 0.5) / scale) - upperTail((a + 0.5) / scale);
+            pmf[k + r] = a == 0 ? 1 - 2 * upperTail(family, 0.5 / scale)
+                    : upperTail(family, (a - 0.5) / scale) - upperTail(family, (a + 0.5) / scale);
             inRange += pmf[k + r];
         }
         int[] freq = Frequencies.quantize(pmf, Math.max(1 - inRange, 0), precisionBits);
@@ -54,9 +67,9 @@ public final class GaussianTables {
         return out;
     }
 
-    /** P(X > x) for a standard normal X, x ≥ 0: erfc(x/√2)/2. */
-    static double upperTail(double x) {
-        return erfc(x / StrictMath.sqrt(2)) / 2;
+    /** P(X > x) for x ≥ 0 and X of unit scale: erfc(x/√2)/2 for the Gaussian, exp(−x)/2 for the Laplacian. */
+    static double upperTail(Family family, double x) {
+        return family == Family.GAUSSIAN ? erfc(x / StrictMath.sqrt(2)) / 2 : StrictMath.exp(-x) / 2;
     }
 
     /**
