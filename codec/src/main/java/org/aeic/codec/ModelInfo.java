@@ -13,7 +13,7 @@ public record ModelInfo(String id, String sha256, String description, List<Float
     static ModelInfo of(CodecModel m) {
         return new ModelInfo(m.id, HexFormat.of().formatHex(m.sha256), m.file.getDescription(),
                 m.levels.stream().map(CodecModel.Level::quality).toList(), m.fractional(),
-                m.net.parameterCount() + (m.hyper == null ? 0 : m.hyper.parameterCount()),
+                m.parameterCount(),
                 m.file.getProvenance().getSteps(), m.file.getProvenance().getData());
     }
 }

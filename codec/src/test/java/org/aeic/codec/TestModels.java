@@ -68,6 +68,36 @@ final class TestModels {
         }
     }
 
+    /**
+     * A tiny checkerboard context model (N = M = 8, untrained) with qualities 1 and 2: latent gains {@code gain[c]}
+     * and twice that, each level with the model's prior rescaled.
+     */
+    static byte[] checkerboardModelBytes(String id, long seed, float[] gain) {
+        FactorizedModel net = new FactorizedModel(8, 8);
+        net.initRandom(seed);
+        org.aeic.codec.model.CheckerboardModel context = new org.aeic.codec.model.CheckerboardModel(8, 8);
+        context.initRandom(seed + 1);
+        List<RateLevel> levels = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            float[] f = new float[8];
+            for (int c = 0; c < 8; c++) {
+                f[c] = gain[c] * (1 << i);
+            }
+            RateLevel l = new RateLevel(i, i + 1, 0.01 * (1 << 2 * i), 8);
+            l.prior.initScaled(net.prior, f);
+            for (int c = 0; c < 8; c++) {
+                l.logGain.data[c] = (float) Math.log(f[c]);
+            }
+            levels.add(l);
+        }
+        try {
+            return ModelFiles.toProto(net, context, levels, id, "test checkerboard context",
+                    Provenance.newBuilder().setSeed(seed).build()).toByteArray();
+        } catch (AeicException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ModelRegistry tinyRegistry(String id, long seed) throws AeicException {
         return ModelRegistry.empty().with(ModelFiles.load(tinyModelBytes(id, seed)));
     }

@@ -55,6 +55,11 @@ public final class CodecModel {
         this.trained = trained.size() == levels.size() ? List.copyOf(trained) : List.of();
     }
 
+    /** Trained parameters used in coding: transforms (with the unused single-rate prior) and entropy model. */
+    public long parameterCount() {
+        return net.parameterCount() + latentCodec.parameterCount();
+    }
+
     /** How this model turns a tile's latent into bytes and back. */
     public LatentCodec latentCodec() {
         return latentCodec;

@@ -12,4 +12,9 @@ public interface LatentCodec {
 
     /** ŷ of an h × w latent from what {@link #compress} wrote; corrupt input throws, never hangs. */
     Tensor decompress(byte[] data, int h, int w, CodecModel.Level level) throws AeicException;
+
+    /** Trained parameters of the entropy model beyond the transforms and the levels (hyperprior, context). */
+    default long parameterCount() {
+        return 0;
+    }
 }

@@ -21,13 +21,18 @@ import org.aeic.codec.tensor.Tensor;
  */
 public final class MeanScaleLatentCodec implements LatentCodec {
     private final HyperpriorModel hyper;
-    private final float[] scales;
+    private final ScaleIndex scales;
     private final SymbolTable[] tables;
 
     public MeanScaleLatentCodec(HyperpriorModel hyper, float[] scales, SymbolTable[] tables) {
         this.hyper = hyper;
-        this.scales = scales.clone();
+        this.scales = new ScaleIndex(scales);
         this.tables = tables.clone();
+    }
+
+    @Override
+    public long parameterCount() {
+        return hyper.parameterCount();
     }
 
     @Override
@@ -44,38 +49,21 @@ public final class MeanScaleLatentCodec implements LatentCodec {
             float g = level.gain()[c];
             for (int i = c * plane; i < (c + 1) * plane; i++) {
                 float mg = p.data[i] * g;
-                tableOf[i] = index(Math.abs(p.data[i + y.c * plane]) * g);
+                tableOf[i] = scales.index(Math.abs(p.data[i + y.c * plane]) * g);
                 symbols[i] = Rounding.symbol(y.data[i] * g - mg);
             }
         }
-        byte[] yBytes = LatentCoder.encode(symbols, tableOf, tables);
-        byte[] out = new byte[varintSize(zBytes.length) + zBytes.length + yBytes.length];
-        int o = putVarint(out, zBytes.length);
-        System.arraycopy(zBytes, 0, out, o, zBytes.length);
-        System.arraycopy(yBytes, 0, out, o + zBytes.length, yBytes.length);
-        return out;
+        return ScaleIndex.twoParts(zBytes, LatentCoder.encode(symbols, tableOf, tables));
     }
 
     @Override
     public Tensor decompress(byte[] data, int h, int w, CodecModel.Level level) throws AeicException {
-        long zLen = 0;
-        int o = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (o >= data.length || shift > 28) {
-                throw new AeicException("corrupt tile (bad hyper-latent length)");
-            }
-            int b = data[o++] & 0xFF;
-            zLen |= (long) (b & 0x7F) << shift;
-            if (b < 0x80) {
-                break;
-            }
-        }
-        if (zLen > data.length - o) {
-            throw new AeicException("corrupt tile (hyper-latent length " + zLen + " exceeds the tile)");
-        }
+        int[] part = ScaleIndex.firstPart(data);
+        int o = part[0];
+        int zLen = part[1];
         int zh = HyperpriorModel.hyperSize(h);
         int zw = HyperpriorModel.hyperSize(w);
-        Tensor zHat = FactorizedLatentCodec.decompress(data, o, (int) zLen, hyper.n, zh, zw, level.zGain(),
+        Tensor zHat = FactorizedLatentCodec.decompress(data, o, zLen, hyper.n, zh, zw, level.zGain(),
                 level.zCenter(), level.zTables());
         Tensor p = hyper.predict(zHat, h, w);
         int m = hyper.m;
@@ -84,10 +72,10 @@ public final class MeanScaleLatentCodec implements LatentCodec {
         for (int c = 0; c < m; c++) {
             float g = level.gain()[c];
             for (int i = c * plane; i < (c + 1) * plane; i++) {
-                tableOf[i] = index(Math.abs(p.data[i + m * plane]) * g);
+                tableOf[i] = scales.index(Math.abs(p.data[i + m * plane]) * g);
             }
         }
-        int start = o + (int) zLen;
+        int start = o + zLen;
         int[] s = LatentCoder.decode(data, start, data.length - start, tableOf, tables);
         Tensor y = new Tensor(m, h, w);
         for (int c = 0; c < m; c++) {
@@ -98,38 +86,5 @@ public final class MeanScaleLatentCodec implements LatentCodec {
             }
         }
         return y;
-    }
-
-    /** The table of the smallest scale ≥ {@code scale}, the last if none is (NaN included): comparisons only. */
-    int index(float scale) {
-        int lo = 0;
-        int hi = scales.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (scales[mid] >= scale) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
-    }
-
-    private static int varintSize(int v) {
-        int n = 1;
-        while ((v >>>= 7) != 0) {
-            n++;
-        }
-        return n;
-    }
-
-    private static int putVarint(byte[] out, int v) {
-        int o = 0;
-        while ((v & ~0x7F) != 0) {
-            out[o++] = (byte) (v & 0x7F | 0x80);
-            v >>>= 7;
-        }
-        out[o++] = (byte) v;
-        return o;
     }
 }

@@ -133,6 +133,7 @@ public final class ModelFiles {
         if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
             return loadHyper(f, bytes, net);
         }
+        boolean checkerboard = CheckerboardModel.KIND.equals(f.getArchitecture().getKind());
         List<CodecModel.Level> levels = new ArrayList<>();
         for (QualityLevel q : f.getQualitiesList()) {
             if (q.getTablesCount() != net.m || q.getGainCount() != net.m) {
@@ -155,8 +156,39 @@ public final class ModelFiles {
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        return new CodecModel(f.getId(), sha256(bytes), net, null, new FactorizedLatentCodec(net.m), levels, f,
-                RateLevel.restore(f, net.m));
+        LatentCodec codec = new FactorizedLatentCodec(net.m);
+        if (checkerboard) {
+            CheckerboardModel context = new CheckerboardModel(f.getArchitecture().getChannelsN(), net.m);
+            readParams(f, context.params());
+            float[] scales = scales(f);
+            codec = new CheckerboardLatentCodec(context, scales, scaleTables(f, scales.length));
+        }
+        return new CodecModel(f.getId(), sha256(bytes), net, null, codec, levels, f, RateLevel.restore(f, net.m));
+    }
+
+    /** The scale table of a model file, validated: positive, finite, increasing. */
+    private static float[] scales(ModelFile f) throws AeicException {
+        ScaleTables g = f.getScaleTables();
+        int count = g.getScalesCount();
+        if (count < 1 || count > 1024 || g.getTablesCount() != count) {
+            throw new AeicException("model " + f.getId() + ": " + count + " scales with " + g.getTablesCount() + " tables");
+        }
+        float[] scales = new float[count];
+        for (int i = 0; i < count; i++) {
+            scales[i] = positive(f, g.getScales(i));
+            if (i > 0 && !(scales[i] > scales[i - 1])) {
+                throw new AeicException("model " + f.getId() + ": scales do not increase");
+            }
+        }
+        return scales;
+    }
+
+    private static SymbolTable[] scaleTables(ModelFile f, int count) throws AeicException {
+        SymbolTable[] tables = new SymbolTable[count];
+        for (int i = 0; i < count; i++) {
+            tables[i] = symbolTable(f.getScaleTables().getTables(i));
+        }
+        return tables;
     }
 
     private static CodecModel loadHyper(ModelFile f, byte[] bytes, FactorizedModel net) throws AeicException {
@@ -184,21 +216,9 @@ public final class ModelFiles {
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        ScaleTables g = f.getScaleTables();
-        int count = g.getScalesCount();
-        if (count < 1 || count > 1024 || g.getTablesCount() != count) {
-            throw new AeicException("model " + f.getId() + ": " + count + " scales with " + g.getTablesCount() + " tables");
-        }
-        float[] scales = new float[count];
-        SymbolTable[] tables = new SymbolTable[count];
-        for (int i = 0; i < count; i++) {
-            scales[i] = positive(f, g.getScales(i));
-            if (i > 0 && !(scales[i] > scales[i - 1])) {
-                throw new AeicException("model " + f.getId() + ": scales do not increase");
-            }
-            tables[i] = symbolTable(g.getTables(i));
-        }
-        return new CodecModel(f.getId(), sha256(bytes), net, hyper, new MeanScaleLatentCodec(hyper, scales, tables),
+        float[] scales = scales(f);
+        return new CodecModel(f.getId(), sha256(bytes), net, hyper,
+                new MeanScaleLatentCodec(hyper, scales, scaleTables(f, scales.length)),
                 levels, f, RateLevel.restoreHyper(f, net.m, hyper.n));
     }
 
@@ -243,8 +263,19 @@ public final class ModelFiles {
      * table (the family pytorch/aeic_torch/hyper.py trains with). The Java side is the reference for every integer table.
      */
     public static ModelFile withTables(ModelFile f) throws AeicException {
+        if (CheckerboardModel.KIND.equals(f.getArchitecture().getKind())) {
+            FactorizedModel net = restore(f);
+            List<LevelSpec> specs = new ArrayList<>();
+            for (RateLevel l : RateLevel.restore(f, net.m)) {
+                specs.add(LevelSpec.of(l));
+            }
+            ModelFile.Builder b = f.toBuilder().clearQualities();
+            b.addAllQualities(toProto(net, f.getId(), "", specs, f.getProvenance(), Map.of()).getQualitiesList());
+            return b.setScaleTables(scaleTables()).build();
+        }
         if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
-            throw new AeicException("model " + f.getId() + " is not a " + HyperpriorModel.KIND + " model");
+            throw new AeicException("model " + f.getId() + " is neither a " + HyperpriorModel.KIND + " nor a "
+                    + CheckerboardModel.KIND + " model");
         }
         FactorizedModel net = restore(f);
         HyperpriorModel hyper = restoreHyper(f);
@@ -263,6 +294,11 @@ public final class ModelFiles {
             }
             b.addQualities(q);
         }
+        return b.setScaleTables(scaleTables()).build();
+    }
+
+    /** The Laplace tables of the default scale table (the family the PyTorch trainers use). */
+    private static ScaleTables scaleTables() {
         org.aeic.codec.prior.ScaleTables.Family family = org.aeic.codec.prior.ScaleTables.Family.LAPLACE;
         ScaleTables.Builder g = ScaleTables.newBuilder().setFamily(family.name().toLowerCase(java.util.Locale.ROOT));
         for (float s : org.aeic.codec.prior.ScaleTables.defaultScales()) {
@@ -273,13 +309,33 @@ public final class ModelFiles {
             }
             g.addScales(s).addTables(ct);
         }
-        return b.setScaleTables(g).build();
+        return g.build();
+    }
+
+    /** A "checkerboard-gdn" model file of these transforms, context model and levels, integer tables included. */
+    public static ModelFile toProto(FactorizedModel net, CheckerboardModel context, List<RateLevel> levels, String id,
+                                    String description, Provenance provenance) throws AeicException {
+        Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+        List<LevelSpec> specs = new ArrayList<>();
+        for (RateLevel l : levels) {
+            specs.add(LevelSpec.of(l));
+            for (Param p : l.params()) {
+                tensors.put(p.name, p.data);
+            }
+        }
+        ModelFile.Builder b = toProto(net, id, description, specs, provenance, tensors).toBuilder();
+        for (Param p : context.params()) {
+            b.addTensors(tensor(p.name, p.shape, p.data));
+        }
+        b.setArchitecture(b.getArchitecture().toBuilder().setKind(CheckerboardModel.KIND));
+        return b.setScaleTables(scaleTables()).build();
     }
 
     /** The transforms and prior of a model file (also used to resume training). */
     public static FactorizedModel restore(ModelFile f) throws AeicException {
         Architecture a = f.getArchitecture();
-        if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
+        if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())
+                || CheckerboardModel.KIND.equals(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
                 || a.getLayers() != FactorizedModel.LAYERS || a.getChannelsN() < 1 || a.getChannelsN() > 1024
                 || a.getChannelsM() < 1 || a.getChannelsM() > 1024) {
             throw new AeicException(Kind.UNSUPPORTED,

@@ -70,8 +70,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(QuietJazzer.class)
 class StreamFuzzTest {
     static final Path MODEL = Path.of("..", "testdata", "golden", "tiny-model.aeicm");
-    /** The tiny mean-scale hyperprior model: streams of the other kind, whose tiles hold z's and y's codes. */
+    /** The tiny mean-scale hyperprior and checkerboard models: tiles of two parts, tables chosen per element. */
     static final Path HYPER_MODEL = Path.of("..", "testdata", "golden", "hyper-model.aeicm");
+    static final Path CHECKERBOARD_MODEL = Path.of("..", "testdata", "golden", "checkerboard-model.aeicm");
     static final Path INPUTS = Path.of("src", "test", "resources", "org", "aeic", "codec", "fuzz",
             "StreamFuzzTestInputs");
     static final List<String> TARGETS = List.of("decodeStream", "decodeWithValidCrcs");
@@ -85,7 +86,8 @@ class StreamFuzzTest {
 
     private static ModelRegistry loadRegistry() {
         try {
-            return ModelRegistry.empty().with(HYPER_MODEL).with(MODEL); // the last one added is the default
+            // the last one added is the default
+            return ModelRegistry.empty().with(HYPER_MODEL).with(CHECKERBOARD_MODEL).with(MODEL);
         } catch (AeicException e) {
             throw new IllegalStateException("cannot load the tiny test model " + MODEL.toAbsolutePath(), e);
         }
@@ -297,6 +299,12 @@ class StreamFuzzTest {
         out.put("valid-hyper-rgba-tiled-40x20.aeic", new AeicEncoder(hyper.withTileSize(16), REGISTRY)
                 .encode(image(40, 20, 4, 8), TileListener.NONE));
         out.put("truncated-hyper-rgb-tile.aeic", Arrays.copyOf(hyperRgb, hyperRgb.length - 7));
+        EncodeOptions cb = hyper.withModelId("aeic-test-checkerboard");
+        byte[] cbRgb = new AeicEncoder(cb, REGISTRY).encode(image(24, 20, 3, 8), TileListener.NONE);
+        out.put("valid-checkerboard-rgb-24x20.aeic", cbRgb);
+        out.put("valid-checkerboard-rgba-tiled-40x20.aeic", new AeicEncoder(cb.withTileSize(16), REGISTRY)
+                .encode(image(40, 20, 4, 8), TileListener.NONE));
+        out.put("truncated-checkerboard-rgb-tile.aeic", Arrays.copyOf(cbRgb, cbRgb.length - 7));
         out.put("truncated-rgb-header.aeic", Arrays.copyOf(rgb, 20));
         out.put("truncated-rgb-tile.aeic", Arrays.copyOf(rgb, rgb.length - 7));
         out.put("truncated-rgba-alpha.aeic", Arrays.copyOf(rgba, rgba.length - 3));

@@ -66,7 +66,7 @@ class HyperpriorTablesTest {
     /** The smallest scale at or above σ·g, the last when there is none (NaN and ∞ too): comparisons only. */
     @Test
     void indexPicksTheSmallestScaleNotBelow() {
-        MeanScaleLatentCodec codec = new MeanScaleLatentCodec(new HyperpriorModel(1, 1), SCALES, new SymbolTable[0]);
+        ScaleIndex codec = new ScaleIndex(SCALES);
         assertEquals(0, codec.index(0f));
         assertEquals(0, codec.index(0.11f));
         assertEquals(1, codec.index(Math.nextUp(SCALES[0])));

@@ -1,0 +1,69 @@
+package org.aeic.codec.model;
+
+/**
+ * The choice of a scale table for a latent element and the framing of a tile in two parts, shared by the latent
+ * codecs that code part of the latent under a predicted scale ({@link MeanScaleLatentCodec},
+ * {@link CheckerboardLatentCodec}).
+ */
+final class ScaleIndex {
+    private final float[] scales;
+
+    ScaleIndex(float[] scales) {
+        this.scales = scales.clone();
+    }
+
+    /** The table of the smallest scale ≥ {@code scale}, the last if none is (NaN included): comparisons only. */
+    int index(float scale) {
+        int lo = 0;
+        int hi = scales.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (scales[mid] >= scale) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** {@code varint(first.length) | first | second}. */
+    static byte[] twoParts(byte[] first, byte[] second) {
+        int v = first.length;
+        int size = 1;
+        while ((v >>>= 7) != 0) {
+            size++;
+        }
+        byte[] out = new byte[size + first.length + second.length];
+        int o = 0;
+        v = first.length;
+        while ((v & ~0x7F) != 0) {
+            out[o++] = (byte) (v & 0x7F | 0x80);
+            v >>>= 7;
+        }
+        out[o++] = (byte) v;
+        System.arraycopy(first, 0, out, o, first.length);
+        System.arraycopy(second, 0, out, o + first.length, second.length);
+        return out;
+    }
+
+    /** {offset of the first part, its length} of what {@link #twoParts} wrote; the second part follows it. */
+    static int[] firstPart(byte[] data) throws org.aeic.codec.AeicException {
+        long len = 0;
+        int o = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (o >= data.length || shift > 28) {
+                throw new org.aeic.codec.AeicException("corrupt tile (bad length of its first part)");
+            }
+            int b = data[o++] & 0xFF;
+            len |= (long) (b & 0x7F) << shift;
+            if (b < 0x80) {
+                break;
+            }
+        }
+        if (len > data.length - o) {
+            throw new org.aeic.codec.AeicException("corrupt tile (first part of " + len + " bytes exceeds the tile)");
+        }
+        return new int[] {o, (int) len};
+    }
+}

@@ -1,0 +1,167 @@
+"""Trains the checkerboard context model (c_x) on latents of frozen transforms and frozen factorized levels.
+
+    python3 pytorch/train_context.py --data ../shared/datasets/train --init models/aeic-vr-n128m192.aeicm \\
+        --out ctx.aeicm --exclude photos/003.png,photos/011.png --cache latents.pt --minutes 40
+
+As train_hyper.py: the analysis of --init runs once over every training image and its mirror image (--cache keeps
+the latents, the same file train_hyper.py makes), and each step is only the context model on 8 random 32 × 32
+crops of them, one per level. The anchors are coded as the factorized prior codes them, so the loss is the bits of
+the other half of the latent under Laplace(μ, σ) predicted from the anchors, Σ_levels weight · bits / pixels. The
+validation photos (--exclude) are never trained on: at every checkpoint their whole-image rate with rounding, as
+the codec codes them, is printed against the factorized prior's and the best checkpoint kept as OUT.best.aeicm.
+`java -cp cli/target/aeic.jar org.aeic.codec.train.WriteTables OUT.aeicm model.aeicm` writes the integer tables.
+"""
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from aeic_torch import context as C  # noqa: E402
+from aeic_torch import model as M  # noqa: E402
+from aeic_torch import modelfile  # noqa: E402
+import train_hyper as T  # noqa: E402
+
+KIND = "checkerboard-gdn"
+
+
+def write(path, model_id, net, levels, ctx, args, step, wall, notes):
+    tensors = [t for t in M.to_tensors(net, levels)] + C.to_tensors(ctx)
+    data = modelfile.encode(model_id, net.n, net.m, tensors, [(l.quality, l.lam) for l in levels],
+                            {"trainer": "pytorch/train_context.py (torch %s, cpu)" % torch.__version__,
+                             "command": " ".join(sys.argv), "seed": args.seed, "steps": step, "wall_seconds": wall,
+                             "data": args.data, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                             "notes": notes}, kind=KIND)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def main(argv):
+    args = T.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    model_id = args.id or os.path.basename(args.out).rsplit(".", 1)[0]
+    net, levels = M.from_file(modelfile.read(args.init))
+    for p in list(net.parameters()) + [p for l in levels for p in l.parameters()]:
+        p.requires_grad_(False)
+    cache = torch.load(args.cache)
+    train, val = [y for y in cache["train"] if min(y.shape[1:]) >= args.crop], cache["val"]
+    base = [sum(T.factorized_bits(lv, y[None]) for y in val) for lv in levels]
+    ctx = C.Checkerboard(net.n, net.m)
+    step, wall_before, best = 0, 0.0, float("inf")
+    state_path = args.out + ".pt"
+    if args.resume and os.path.exists(args.out):
+        ctx = C.from_tensors(modelfile.read(args.out)["tensors"], net.n, net.m)
+    else:
+        with torch.no_grad():  # start at each channel's mean and mean absolute deviation (a Laplace's scale)
+            ys = torch.cat([y.flatten(1) for y in train], dim=1)
+            ctx.c_x["1"].bias[:net.m] = ys.mean(dim=1)
+            ctx.c_x["1"].bias[net.m:] = (ys - ys.mean(dim=1, keepdim=True)).abs().mean(dim=1)
+            ctx.c_x["1"].weight.mul_(0.1)
+    opt = torch.optim.Adam(ctx.parameters(), lr=args.lr)
+    if args.resume and os.path.exists(state_path):
+        state = torch.load(state_path)
+        opt.load_state_dict(state["optimizer"])
+        step, wall_before, best = state["step"], state["wall"], state["best"]
+        rng.bit_generator.state = state["rng"]
+    weights = M.level_weights(levels)
+    area = np.array([y.shape[1] * y.shape[2] for y in train], dtype=np.float64)
+    pick = area / area.sum()
+    L, B, c = len(levels), args.batch, args.crop
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    print("training the checkerboard context of %s: N=%d M=%d, %d levels, %d latents, %d validation images, batch %d"
+          " of %d², from step %d" % (args.init, net.n, net.m, L, len(train), len(val), B, c, step), flush=True)
+    start = last_ckpt = last_print = time.time()
+    sums = np.zeros((L, 2))
+
+    def validate():
+        out = []
+        with torch.no_grad():
+            for li, lv in enumerate(levels):
+                bits = pixels = 0.0
+                for y in val:
+                    ba, bn = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y[None])
+                    bits += (ba + bn).item()
+                    pixels += y.shape[1] * y.shape[2] * 256
+                out.append((bits / pixels, base[li] / pixels))
+        return out
+
+    def checkpoint(now):
+        nonlocal best
+        wall = wall_before + now - start
+        v = validate()
+        saving = [100 * (h / f - 1) for h, f in v]
+        mean = sum(saving) / len(saving)
+        notes = "frozen transforms and levels of %s; batch=%d crop=%d lr=%s; valset bpp vs factorized per level: %s" % (
+            args.init, B, c, args.lr, " ".join("%+.1f%%" % s for s in saving))
+        write(args.out, model_id, net, levels, ctx, args, step, wall, notes)
+        if mean < best:
+            best = mean
+            write(args.out.rsplit(".", 1)[0] + ".best.aeicm", model_id, net, levels, ctx, args, step, wall, notes)
+        torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall, "best": best,
+                    "rng": rng.bit_generator.state}, state_path + ".tmp")
+        os.replace(state_path + ".tmp", state_path)
+        print("checkpoint step %d (%.0f s): valset bpp per level %s; vs factorized %s (mean %+.2f%%, best %+.2f%%)"
+              % (step, wall, " ".join("%.4f" % h for h, _ in v), " ".join("%+.1f%%" % s for s in saving), mean,
+                 best), flush=True)
+
+    total = args.minutes * 60
+    while step < args.steps and not stop["now"]:
+        elapsed = time.time() - start
+        if total and elapsed > total:
+            break
+        late = (total and elapsed > args.lr_drop * total) or (not total and step > args.lr_drop * args.steps)
+        for g in opt.param_groups:
+            g["lr"] = args.lr / 10 if late else args.lr
+        ys, level_of = [], []
+        for i in range(B):
+            y = train[rng.choice(len(train), p=pick)]
+            r = rng.integers(0, y.shape[1] - c + 1)
+            q = rng.integers(0, y.shape[2] - c + 1)
+            ys.append(y[:, r:r + c, q:q + c])
+            level_of.append((step * B + i) % L)
+        y = torch.stack(ys)
+        idx = torch.tensor(level_of)
+        lg = torch.stack([l.log_gain for l in levels])[idx]
+        pr = torch.stack([l.prior for l in levels])[idx]
+        ba, bn = C.rates(ctx, lg, pr, y, torch.rand_like(y) - 0.5)
+        w = torch.tensor([weights[i] for i in level_of])
+        bpp = (ba + bn) / (c * c * 256)
+        loss = (w * bn).sum() / (B * c * c * 256)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(list(ctx.parameters()), args.clip)
+        if not torch.isfinite(norm):
+            sys.exit("training diverged at step %d (the last checkpoint is kept)" % step)
+        opt.step()
+        step += 1
+        for i, l in enumerate(level_of):
+            sums[l] += (1, bpp[i].item())
+        now = time.time()
+        if now - last_print > 60:
+            print("step %d  %.2f steps/s  lr %g  train bpp per level: %s" % (
+                step, sums[:, 0].sum() / B / (now - last_print), opt.param_groups[0]["lr"],
+                " ".join("%.3f" % (s[1] / max(s[0], 1)) for s in sums)), flush=True)
+            sums[:] = 0
+            last_print = now
+        if now - last_ckpt > args.checkpoint_minutes * 60:
+            checkpoint(now)
+            last_ckpt = now
+    checkpoint(time.time())
+    print("wrote %s at step %d" % (args.out, step), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
