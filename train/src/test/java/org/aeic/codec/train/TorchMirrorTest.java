@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.aeic.codec.model.CheckerboardModel;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.model.HyperpriorModel;
@@ -231,6 +232,65 @@ class TorchMirrorTest {
             assertArrayEquals(hyper.params().get(i).data, back.hyper.params().get(i).data, hyper.params().get(i).name);
         }
         assertArrayEquals(levels.get(1).zGains(), back.levels.get(1).zGain());
+    }
+
+    /**
+     * The checkerboard context's mirror (pytorch/aeic_torch/context.py): the anchors' ŷ and c_x agree with the Java
+     * codec's to 1e-3 of their magnitude, and what train_context.py exports is a file that WriteTables turns into a
+     * codec model with the same weights.
+     */
+    @Test
+    void pytorchMirrorComputesTheJavaCheckerboardContext(@TempDir Path dir) throws Exception {
+        String python = pythonWithTorch();
+        Assumptions.assumeTrue(python != null, "no python3 with PyTorch found: context mirror check skipped");
+        Random r = new Random(9);
+        FactorizedModel net = new FactorizedModel(6, 5);
+        net.initRandom(10);
+        CheckerboardModel context = new CheckerboardModel(6, 5);
+        context.initRandom(11);
+        List<RateLevel> levels = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            RateLevel l = new RateLevel(i, i + 1, 0.01 * (i + 1), 5);
+            l.prior.initDefault();
+            for (int c = 0; c < 5; c++) {
+                l.logGain.data[c] = (float) (1 + i + 0.1 * c);
+            }
+            levels.add(l);
+        }
+        ModelFile file = ModelFiles.toProto(net, context, levels, "mirror-checkerboard", "test",
+                Provenance.getDefaultInstance());
+        Files.write(dir.resolve("model.aeicm"), file.toByteArray());
+        CodecModel model = ModelFiles.load(file.toByteArray());
+        CodecModel.Level level = model.levels.get(1);
+        Tensor y = new Tensor(5, 9, 14);
+        for (int i = 0; i < y.data.length; i++) {
+            y.data[i] = (float) (r.nextGaussian() * (1 + i % 3));
+        }
+        // the anchors as CheckerboardLatentCodec dequantizes them
+        Tensor a = new Tensor(5, 9, 14);
+        for (int c = 0; c < 5; c++) {
+            for (int row = 0; row < 9; row++) {
+                for (int x = row & 1; x < 14; x += 2) {
+                    int i = (c * 9 + row) * 14 + x;
+                    int s = org.aeic.codec.model.Rounding.symbol(y.data[i] * level.gain()[c] - level.center()[c]);
+                    a.data[i] = (s + level.center()[c]) / level.gain()[c];
+                }
+            }
+        }
+        write(dir.resolve("y.bin"), y.data);
+        write(dir.resolve("anchors.bin"), a.data);
+        write(dir.resolve("musigma.bin"), context.predict(a).data);
+        Files.writeString(dir.resolve("shape.txt"), "5 9 14 1");
+        String report = runPython(python, Path.of("..", "pytorch", "check_context.py"), dir);
+        assertTrue(report.contains("context mirror matches"), report);
+
+        ModelFile back = ModelFiles.withTables(ModelFiles.parse(Files.readAllBytes(dir.resolve("roundtrip.aeicm"))));
+        CodecModel loaded = ModelFiles.load(back.toByteArray());
+        assertEquals(model.parameterCount(), loaded.parameterCount());
+        for (Param p : context.params()) {
+            assertArrayEquals(p.data, ModelFiles.extraTensor(back, p.name), p.name);
+        }
+        assertArrayEquals(level.gain(), loaded.levels.get(1).gain());
     }
 
     private static String runPython(String python, Path script, Path dir) throws IOException, InterruptedException {
