@@ -3,7 +3,7 @@ without a hyperprior) in PyTorch. Parameter names are the Java ones ("c_x.0.weig
 
     latent positions (r + c even) are anchors: coded first, as by the factorized prior (round(y·gain − centre))
     ŷ of the anchors, 0 elsewhere ──c_x (conv 5×5/1, ReLU, conv 1×1/1)──> μ, σ of every position (unscaled)
-    the other positions: symbols round(y·gain − μ·gain) under Laplace(0, max(|σ|·gain, 0.11)) ⊛ U(-½,½), the codec
+    the other positions: symbols round(y·gain − μ·gain) under Laplace(0, max(|σ|·gain, 0.02)) ⊛ U(-½,½), the codec
     taking the table of the smallest scale in the scale table at or above that (ScaleTables.java)
 """
 import torch

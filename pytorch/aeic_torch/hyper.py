@@ -5,7 +5,7 @@ the Java ones ("h_a.0.weight", "level.3.z_log_gain", ...), so a model file maps 
     y ──h_a (conv 3×3/1, ReLU, conv 5×5/2, ReLU, conv 5×5/2)──> z ──× z_gain──(+U(-½,½) | round)──> ẑ·z_gain
                                                                    (bits under the level's z prior, 3 logistics)
     ẑ ──h_s (deconv 5×5/2, ReLU, deconv 5×5/2, ReLU, conv 3×3/1)──> μ, σ     (per element of y, unscaled)
-    v = y × gain;  symbols round(v − μ·gain), coded under Laplace(0, max(|σ|·gain, 0.11)) ⊛ U(-½,½), the codec's
+    v = y × gain;  symbols round(v − μ·gain), coded under Laplace(0, max(|σ|·gain, 0.02)) ⊛ U(-½,½), the codec's
     table being the one of the smallest scale in the scale table at or above that (ScaleTables.java)
     ŷ = (symbols + μ·gain) / gain
 """
@@ -16,8 +16,9 @@ import torch.nn as nn
 
 from . import model as M
 
-# the scale table (ScaleTables.java): 64 log-spaced values, as CompressAI's mean-scale models
-SCALE_MIN, SCALE_MAX, SCALE_COUNT = 0.11, 256.0, 64
+# the scale table (ScaleTables.java): 72 log-spaced values from 0.02 (CompressAI: 64 from 0.11; a lower floor
+# lets the many near-silent elements of low rates cost less: at quality 1, 92 % of the non-anchors sat at 0.11)
+SCALE_MIN, SCALE_MAX, SCALE_COUNT = 0.02, 256.0, 72
 P_MIN = 1e-9
 
 

@@ -19,10 +19,14 @@ public final class ScaleTables {
         LAPLACE
     }
 
-    /** CompressAI's scale table: 64 scales, log-spaced from 0.11 to 256 (the trainer bounds scales below by 0.11 too). */
-    public static final double MIN_SCALE = 0.11;
+    /**
+     * 72 scales, log-spaced from 0.02 to 256 (the trainers bound scales below by 0.02 too). CompressAI's table starts
+     * at 0.11; at low rates most elements are almost surely 0 (at quality 1, 92 % of the checkerboard's non-anchors
+     * sat at 0.11, where a Laplace table gives 0 a probability of 0.989 only).
+     */
+    public static final double MIN_SCALE = 0.02;
     public static final double MAX_SCALE = 256;
-    public static final int COUNT = 64;
+    public static final int COUNT = 72;
     /** Mass left to the escape symbol at most (both tails together), as the factorized prior's tables. */
     private static final double TAIL = 1e-7;
 

@@ -19,10 +19,10 @@ class HyperpriorTablesTest {
     private static final float[] SCALES = ScaleTables.defaultScales();
 
     @Test
-    void scalesAreCompressAIsTable() {
-        assertEquals(64, SCALES.length);
-        assertEquals(0.11f, SCALES[0], 1e-7f);
-        assertEquals(256f, SCALES[63], 1e-4f);
+    void scalesAreLogSpaced() {
+        assertEquals(72, SCALES.length);
+        assertEquals(0.02f, SCALES[0], 1e-8f);
+        assertEquals(256f, SCALES[71], 1e-4f);
         for (int i = 1; i < SCALES.length; i++) {
             assertTrue(SCALES[i] > SCALES[i - 1]);
         }
@@ -32,7 +32,7 @@ class HyperpriorTablesTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(ScaleTables.Family.class)
     void tablesModelTheirFamilyAtTheirScale(ScaleTables.Family family) throws AeicException {
-        for (int i = 0; i < 60; i += 7) { // up to scale 112: beyond, a Laplacian spills over 2,047 symbols
+        for (int i = 0; i < 66; i += 7) { // up to scale 100: beyond, a Laplacian spills over 2,047 symbols
             int[] t = ScaleTables.table(family, SCALES[i], 16, 2048);
             SymbolTable table = SymbolTable.of(t[0], 16, java.util.Arrays.copyOfRange(t, 1, t.length));
             int r = -t[0];
@@ -68,15 +68,15 @@ class HyperpriorTablesTest {
     void indexPicksTheSmallestScaleNotBelow() {
         ScaleIndex codec = new ScaleIndex(SCALES);
         assertEquals(0, codec.index(0f));
-        assertEquals(0, codec.index(0.11f));
+        assertEquals(0, codec.index(0.02f));
         assertEquals(1, codec.index(Math.nextUp(SCALES[0])));
         for (int i = 0; i < SCALES.length; i++) {
             assertEquals(i, codec.index(SCALES[i]));
-            assertEquals(Math.min(i + 1, 63), codec.index(Math.nextUp(SCALES[i])));
+            assertEquals(Math.min(i + 1, 71), codec.index(Math.nextUp(SCALES[i])));
         }
-        assertEquals(63, codec.index(1e9f));
-        assertEquals(63, codec.index(Float.POSITIVE_INFINITY));
-        assertEquals(63, codec.index(Float.NaN));
+        assertEquals(71, codec.index(1e9f));
+        assertEquals(71, codec.index(Float.POSITIVE_INFINITY));
+        assertEquals(71, codec.index(Float.NaN));
     }
 
     @Test
