@@ -263,6 +263,11 @@ public final class ModelFiles {
      * table (the family pytorch/aeic_torch/hyper.py trains with). The Java side is the reference for every integer table.
      */
     public static ModelFile withTables(ModelFile f) throws AeicException {
+        return withTables(f, org.aeic.codec.prior.ScaleTables.defaultScales());
+    }
+
+    /** As {@link #withTables(ModelFile)}, with this scale table (the one the model was trained with). */
+    public static ModelFile withTables(ModelFile f, float[] scales) throws AeicException {
         if (CheckerboardModel.KIND.equals(f.getArchitecture().getKind())) {
             FactorizedModel net = restore(f);
             List<LevelSpec> specs = new ArrayList<>();
@@ -271,7 +276,7 @@ public final class ModelFiles {
             }
             ModelFile.Builder b = f.toBuilder().clearQualities();
             b.addAllQualities(toProto(net, f.getId(), "", specs, f.getProvenance(), Map.of()).getQualitiesList());
-            return b.setScaleTables(scaleTables()).build();
+            return b.setScaleTables(scaleTables(scales)).build();
         }
         if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
             throw new AeicException("model " + f.getId() + " is neither a " + HyperpriorModel.KIND + " nor a "
@@ -294,14 +299,14 @@ public final class ModelFiles {
             }
             b.addQualities(q);
         }
-        return b.setScaleTables(scaleTables()).build();
+        return b.setScaleTables(scaleTables(scales)).build();
     }
 
-    /** The Laplace tables of the default scale table (the family the PyTorch trainers use). */
-    private static ScaleTables scaleTables() {
+    /** The Laplace tables of a scale table (the family the PyTorch trainers use). */
+    private static ScaleTables scaleTables(float[] scales) {
         org.aeic.codec.prior.ScaleTables.Family family = org.aeic.codec.prior.ScaleTables.Family.LAPLACE;
         ScaleTables.Builder g = ScaleTables.newBuilder().setFamily(family.name().toLowerCase(java.util.Locale.ROOT));
-        for (float s : org.aeic.codec.prior.ScaleTables.defaultScales()) {
+        for (float s : scales) {
             int[] t = org.aeic.codec.prior.ScaleTables.table(family, s, PRECISION_BITS, TABLE_SYMBOLS);
             ChannelTable.Builder ct = ChannelTable.newBuilder().setMinSymbol(t[0]).setPrecisionBits(PRECISION_BITS);
             for (int i = 1; i < t.length; i++) {
@@ -328,7 +333,7 @@ public final class ModelFiles {
             b.addTensors(tensor(p.name, p.shape, p.data));
         }
         b.setArchitecture(b.getArchitecture().toBuilder().setKind(CheckerboardModel.KIND));
-        return b.setScaleTables(scaleTables()).build();
+        return b.setScaleTables(scaleTables(org.aeic.codec.prior.ScaleTables.defaultScales())).build();
     }
 
     /** The transforms and prior of a model file (also used to resume training). */

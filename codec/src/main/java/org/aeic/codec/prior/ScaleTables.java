@@ -35,11 +35,16 @@ public final class ScaleTables {
 
     /** The default scale table (StrictMath, so every JVM makes the same one). */
     public static float[] defaultScales() {
-        float[] s = new float[COUNT];
-        double lo = StrictMath.log(MIN_SCALE);
-        double hi = StrictMath.log(MAX_SCALE);
-        for (int i = 0; i < COUNT; i++) {
-            s[i] = (float) StrictMath.exp(lo + i * (hi - lo) / (COUNT - 1));
+        return scales(MIN_SCALE, MAX_SCALE, COUNT);
+    }
+
+    /** {@code count} scales log-spaced from {@code min} to {@code max}. */
+    public static float[] scales(double min, double max, int count) {
+        float[] s = new float[count];
+        double lo = StrictMath.log(min);
+        double hi = StrictMath.log(max);
+        for (int i = 0; i < count; i++) {
+            s[i] = (float) StrictMath.exp(lo + i * (hi - lo) / (count - 1));
         }
         return s;
     }
