@@ -15,9 +15,9 @@ import org.aeic.codec.tiling.Tiling;
  */
 public record EncodeOptions(double quality, String modelId, int threads, ContainerLimits limits, int tileSize) {
     /**
-     * Quality 4: on the bundled default family {@code aeic-vr-n128m192}, Kodak 0.402 bpp at 30.25 dB, 14 % larger
-     * than the earlier default (quality 6 of {@code aeic-vr-n64m128}: 0.353 bpp, 29.40 dB) and 0.85 dB better;
-     * libjpeg-turbo needs about 0.58 bpp for that quality.
+     * Quality 4: on the bundled default {@code aeic-cb-n128m192}, Kodak 0.359 bpp at 30.27 dB (the factorized
+     * {@code aeic-vr-n128m192} it was built on: 0.402 bpp at 30.25 dB); libjpeg-turbo needs about 0.58 bpp for that
+     * quality.
      */
     public static final double DEFAULT_QUALITY = 4;
 
