@@ -628,7 +628,33 @@ public final class AeicServer {
             } catch (IllegalStateException alreadyEnded) {
                 // nothing left to drop
             }
-            sent.onComplete(ar -> req.connection().close());
+            sent.onComplete(ar -> closeAfterDrain(req));
+        }
+    }
+
+    /** How long a refused request's remaining body is dropped before its connection closes anyway. */
+    static final long LINGER_MS = 2_000;
+
+    /**
+     * Closes the connection once the client has sent the rest of its body (dropped as it comes) or after
+     * {@link #LINGER_MS}: a socket closed with unread bytes makes the kernel answer with RST, which can destroy the
+     * answer before the client has read it (nginx's lingering close, for the same reason). Seen: a client refused
+     * with 503 while still sending got "connection was closed" instead.
+     */
+    private void closeAfterDrain(HttpServerRequest req) {
+        if (req.isEnded()) {
+            req.connection().close();
+            return;
+        }
+        long timer = vertx.setTimer(LINGER_MS, t -> req.connection().close());
+        try {
+            req.endHandler(v -> {
+                vertx.cancelTimer(timer);
+                req.connection().close();
+            });
+        } catch (IllegalStateException ended) {
+            vertx.cancelTimer(timer);
+            req.connection().close();
         }
     }
 
