@@ -128,12 +128,7 @@ def write(path, net, levels, args, step, wall, hyper=None):
                              "data": args.crops, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                              "notes": "lambda=%s batch=%d crop=%d lr=%s clip=%s" % (
                                  args.lambdas, args.batch, args.crop, args.lr, args.clip)}, kind=kind)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    modelfile.write_atomically(path, data)
 
 
 def main(argv):

@@ -35,12 +35,7 @@ def write(path, model_id, net, levels, ctx, args, step, wall, notes):
                              "command": " ".join(sys.argv), "seed": args.seed, "steps": step, "wall_seconds": wall,
                              "data": args.data, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                              "notes": notes}, kind=KIND)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    modelfile.write_atomically(path, data)
 
 
 def main(argv):
@@ -124,14 +119,7 @@ def main(argv):
         late = (total and elapsed > args.lr_drop * total) or (not total and step > args.lr_drop * args.steps)
         for g in opt.param_groups:
             g["lr"] = args.lr / 10 if late else args.lr
-        ys, level_of = [], []
-        for i in range(B):
-            y = train[rng.choice(len(train), p=pick)]
-            r = rng.integers(0, y.shape[1] - c + 1)
-            q = rng.integers(0, y.shape[2] - c + 1)
-            ys.append(y[:, r:r + c, q:q + c])
-            level_of.append((step * B + i) % L)
-        y = torch.stack(ys)
+        y, level_of = T.sample(train, pick, rng, B, c, L, step)
         idx = torch.tensor(level_of)
         lg = torch.stack([l.log_gain for l in levels])[idx]
         pr = torch.stack([l.prior for l in levels])[idx]
@@ -146,14 +134,8 @@ def main(argv):
             sys.exit("training diverged at step %d (the last checkpoint is kept)" % step)
         opt.step()
         step += 1
-        for i, l in enumerate(level_of):
-            sums[l] += (1, bpp[i].item())
         now = time.time()
-        if now - last_print > 60:
-            print("step %d  %.2f steps/s  lr %g  train bpp per level: %s" % (
-                step, sums[:, 0].sum() / B / (now - last_print), opt.param_groups[0]["lr"],
-                " ".join("%.3f" % (s[1] / max(s[0], 1)) for s in sums)), flush=True)
-            sums[:] = 0
+        if T.report(sums, level_of, bpp, step, B, now, last_print, opt.param_groups[0]["lr"]):
             last_print = now
         if now - last_ckpt > args.checkpoint_minutes * 60:
             checkpoint(now)

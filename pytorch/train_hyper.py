@@ -97,12 +97,7 @@ def write(path, model_id, net, levels, hp, z_levels, args, step, wall, notes):
                              "command": " ".join(sys.argv), "seed": args.seed, "steps": step, "wall_seconds": wall,
                              "data": args.data, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                              "notes": notes}, kind=KIND)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    modelfile.write_atomically(path, data)
 
 
 def factorized_bits(level, y):
@@ -125,6 +120,32 @@ def validate(hp, levels, z_levels, val, base):
                 pixels += y.shape[1] * y.shape[2] * 256
             out.append((bits / pixels, base[li] / pixels))
     return out
+
+
+def sample(train, pick, rng, batch, crop, levels, step):
+    """A batch of random crops of the latents (the latent chosen in proportion to its area) and the level of each
+    (crop i of step s at level (s·batch + i) mod levels)."""
+    ys, level_of = [], []
+    for i in range(batch):
+        y = train[rng.choice(len(train), p=pick)]
+        r = rng.integers(0, y.shape[1] - crop + 1)
+        q = rng.integers(0, y.shape[2] - crop + 1)
+        ys.append(y[:, r:r + crop, q:q + crop])
+        level_of.append((step * batch + i) % levels)
+    return torch.stack(ys), level_of
+
+
+def report(sums, level_of, bpp, step, batch, now, last_print, lr):
+    """Adds a step's bpp per level to sums; prints and clears them once a minute (then returns True)."""
+    for i, l in enumerate(level_of):
+        sums[l] += (1, bpp[i].item())
+    if now - last_print <= 60:
+        return False
+    print("step %d  %.2f steps/s  lr %g  train bpp per level: %s" % (
+        step, sums[:, 0].sum() / batch / (now - last_print), lr,
+        " ".join("%.3f" % (s[1] / max(s[0], 1)) for s in sums)), flush=True)
+    sums[:] = 0
+    return True
 
 
 def main(argv):
@@ -170,8 +191,8 @@ def main(argv):
             # z must start well above the unit rounding noise, or h_s learns to ignore it and z collapses to
             # nothing (seen: z at 0.0001 bpp and the rate 20 % above the factorized prior's after 1,500 steps);
             # --z-warmup then lets h_s learn to use z before z's bits count in full
-            sample = torch.stack([y[:, :args.crop, :args.crop] for y in train[::max(1, len(train) // 16)]])
-            z_std = hp.analysis(sample).transpose(0, 1).flatten(1).std(dim=1).clamp(min=1e-3)
+            crops = torch.stack([y[:, :args.crop, :args.crop] for y in train[::max(1, len(train) // 16)]])
+            z_std = hp.analysis(crops).transpose(0, 1).flatten(1).std(dim=1).clamp(min=1e-3)
             for zl in z_levels:
                 zl.z_log_gain.copy_(torch.log(4.0 / z_std))
     params = list(hp.parameters()) + [p for z in z_levels for p in z.parameters()]
@@ -223,14 +244,7 @@ def main(argv):
         late = (total and elapsed > args.lr_drop * total) or (not total and step > args.lr_drop * args.steps)
         for g in opt.param_groups:
             g["lr"] = g["base"] / 10 if late else g["base"]
-        ys, level_of = [], []
-        for i in range(B):
-            y = train[rng.choice(len(train), p=pick)]
-            r = rng.integers(0, y.shape[1] - c + 1)
-            q = rng.integers(0, y.shape[2] - c + 1)
-            ys.append(y[:, r:r + c, q:q + c])
-            level_of.append((step * B + i) % L)
-        y = torch.stack(ys)
+        y, level_of = sample(train, pick, rng, B, c, L, step)
         idx = torch.tensor(level_of)
         lg = torch.stack([l.log_gain for l in levels])[idx]
         zg = torch.stack([z.z_log_gain for z in z_levels])[idx]
@@ -249,14 +263,8 @@ def main(argv):
             sys.exit("training diverged at step %d (the last checkpoint is kept)" % step)
         opt.step()
         step += 1
-        for i, l in enumerate(level_of):
-            sums[l] += (1, bpp[i].item())
         now = time.time()
-        if now - last_print > 60:
-            print("step %d  %.2f steps/s  lr %g  train bpp per level: %s" % (
-                step, sums[:, 0].sum() / B / (now - last_print), opt.param_groups[0]["lr"],
-                " ".join("%.3f" % (s[1] / max(s[0], 1)) for s in sums)), flush=True)
-            sums[:] = 0
+        if report(sums, level_of, bpp, step, B, now, last_print, opt.param_groups[0]["lr"]):
             last_print = now
         if now - last_ckpt > args.checkpoint_minutes * 60:
             checkpoint(now)

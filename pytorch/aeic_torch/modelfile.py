@@ -3,6 +3,7 @@ protobuf package: a GPU machine may have PyTorch and nothing else. Only the fiel
 interpreted (architecture, tensors, the quality/λ of each level, provenance); integer tables are left to
 the Java trainer, which writes them when it fine-tunes from this file (`aeic train --init`).
 """
+import os
 import struct
 
 # field numbers of model.proto
@@ -166,3 +167,13 @@ def encode(model_id, n, m, tensors, levels, provenance, kind="factorized-gdn"):
         + _str(PROV_NOTES, p.get("notes", ""))
     out += _len(MODEL_PROVENANCE, prov)
     return bytes(out)
+
+
+def write_atomically(path, data):
+    """Writes data to path through a synced temporary file and a rename: a reader sees the old file or the new."""
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

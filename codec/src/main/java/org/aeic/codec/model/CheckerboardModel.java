@@ -3,7 +3,7 @@ package org.aeic.codec.model;
 import java.util.List;
 import java.util.Random;
 import org.aeic.codec.nn.Conv2d;
-import org.aeic.codec.nn.Layer;
+import org.aeic.codec.nn.Init;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Relu;
 import org.aeic.codec.nn.Sequential;
@@ -46,11 +46,7 @@ public final class CheckerboardModel {
     }
 
     public long parameterCount() {
-        long c = 0;
-        for (Param p : params) {
-            c += p.size();
-        }
-        return c;
+        return Init.count(params);
     }
 
     /** μ (channels 0..M-1) and the raw σ (channels M..2M-1) of every position, from the anchors' ŷ (0 elsewhere). */
@@ -61,14 +57,6 @@ public final class CheckerboardModel {
     /** PyTorch's default initialisation (uniform in ±1/sqrt(fan_in)), for tests. */
     public void initRandom(long seed) {
         Random rnd = new Random(seed);
-        for (Layer l : context.layers()) {
-            for (Param p : l.params()) {
-                int fanIn = p.shape.length == 4 ? p.shape[1] * p.shape[2] * p.shape[3] : n;
-                double bound = 1 / Math.sqrt(fanIn);
-                for (int i = 0; i < p.data.length; i++) {
-                    p.data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-                }
-            }
-        }
+        Init.pytorchDefault(context.layers(), rnd);
     }
 }

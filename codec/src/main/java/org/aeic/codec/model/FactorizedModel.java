@@ -8,6 +8,7 @@ import org.aeic.codec.nn.Conv2d;
 import org.aeic.codec.nn.ConvTranspose2d;
 import org.aeic.codec.nn.Gdn;
 import org.aeic.codec.nn.Grads;
+import org.aeic.codec.nn.Init;
 import org.aeic.codec.nn.Layer;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Sequential;
@@ -77,38 +78,15 @@ public final class FactorizedModel {
     }
 
     public long parameterCount() {
-        long c = 0;
-        for (Param p : params) {
-            c += p.size();
-        }
-        return c;
+        return Init.count(params);
     }
 
     /** PyTorch's default initialisation (uniform in ±1/sqrt(fan_in)), GDN as CompressAI. */
     public void initRandom(long seed) {
         Random rnd = new Random(seed);
-        for (Sequential seq : List.of(analysis, synthesis)) {
-            for (Layer l : seq.layers()) {
-                if (l instanceof Conv2d c) {
-                    init(c.weight, c.bias, c.weight.shape[1] * KERNEL * KERNEL, rnd);
-                } else if (l instanceof ConvTranspose2d d) {
-                    init(d.weight, d.bias, d.weight.shape[1] * KERNEL * KERNEL, rnd);
-                } else if (l instanceof Gdn g) {
-                    g.initDefault();
-                }
-            }
-        }
+        Init.pytorchDefault(analysis.layers(), rnd);
+        Init.pytorchDefault(synthesis.layers(), rnd);
         prior.initDefault();
-    }
-
-    private static void init(Param w, Param b, int fanIn, Random rnd) {
-        double bound = 1 / Math.sqrt(fanIn);
-        for (int i = 0; i < w.data.length; i++) {
-            w.data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-        }
-        for (int i = 0; i < b.data.length; i++) {
-            b.data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-        }
     }
 
     public Param param(String name) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.aeic.codec.nn.Conv2d;
+import org.aeic.codec.nn.Init;
 import org.aeic.codec.nn.ConvTranspose2d;
-import org.aeic.codec.nn.Layer;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Relu;
 import org.aeic.codec.nn.Sequential;
@@ -59,11 +59,7 @@ public final class HyperpriorModel {
     }
 
     public long parameterCount() {
-        long c = 0;
-        for (Param p : params) {
-            c += p.size();
-        }
-        return c;
+        return Init.count(params);
     }
 
     /** Hyper-latent pixels for {@code latent} latent pixels. */
@@ -105,16 +101,7 @@ public final class HyperpriorModel {
     /** PyTorch's default initialisation (uniform in ±1/sqrt(fan_in)), for tests. */
     public void initRandom(long seed) {
         Random rnd = new Random(seed);
-        for (Sequential seq : List.of(analysis, synthesis)) {
-            for (Layer l : seq.layers()) {
-                for (Param p : l.params()) {
-                    int fanIn = p.shape.length == 4 ? p.shape[1] * p.shape[2] * p.shape[3] : n;
-                    double bound = 1 / Math.sqrt(fanIn);
-                    for (int i = 0; i < p.data.length; i++) {
-                        p.data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-                    }
-                }
-            }
-        }
+        Init.pytorchDefault(analysis.layers(), rnd);
+        Init.pytorchDefault(synthesis.layers(), rnd);
     }
 }
