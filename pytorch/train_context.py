@@ -12,7 +12,6 @@ the codec codes them, is printed against the factorized prior's and the best che
 `java -cp cli/target/aeic.jar org.aeic.codec.train.WriteTables OUT.aeicm model.aeicm` writes the integer tables.
 """
 import os
-import signal
 import sys
 import time
 
@@ -63,18 +62,9 @@ def main(argv):
             ctx.c_x["1"].bias[net.m:] = (ys - ys.mean(dim=1, keepdim=True)).abs().mean(dim=1)
             ctx.c_x["1"].weight.mul_(0.1)
     opt = torch.optim.Adam(ctx.parameters(), lr=args.lr)
-    if args.resume and os.path.exists(state_path):
-        state = torch.load(state_path)
-        opt.load_state_dict(state["optimizer"])
-        step, wall_before, best = state["step"], state["wall"], state["best"]
-        rng.bit_generator.state = state["rng"]
-    weights = M.level_weights(levels)
-    area = np.array([y.shape[1] * y.shape[2] for y in train], dtype=np.float64)
-    pick = area / area.sum()
+    step, wall_before, best = T.resume(args, state_path, opt, rng, step, wall_before, best)
+    weights, pick, stop = T.loop_setup(levels, train)
     L, B, c = len(levels), args.batch, args.crop
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     print("training the checkerboard context of %s: N=%d M=%d, %d levels, %d latents, %d validation images, batch %d"
           " of %d², from step %d" % (args.init, net.n, net.m, L, len(train), len(val), B, c, step), flush=True)
     start = last_ckpt = last_print = time.time()

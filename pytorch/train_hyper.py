@@ -122,6 +122,25 @@ def validate(hp, levels, z_levels, val, base):
     return out
 
 
+def resume(args, state_path, opt, rng, step, wall, best):
+    """(step, wall time, best valset mean) of --resume's optimizer checkpoint, which is loaded; else as given."""
+    if not (args.resume and os.path.exists(state_path)):
+        return step, wall, best
+    state = torch.load(state_path)
+    opt.load_state_dict(state["optimizer"])
+    rng.bit_generator.state = state["rng"]
+    return state["step"], state["wall"], state["best"]
+
+
+def loop_setup(levels, train):
+    """Level weights, the chance of each latent being picked (its area), and a flag SIGTERM/SIGINT set to stop."""
+    area = np.array([y.shape[1] * y.shape[2] for y in train], dtype=np.float64)
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    return M.level_weights(levels), area / area.sum(), stop
+
+
 def sample(train, pick, rng, batch, crop, levels, step):
     """A batch of random crops of the latents (the latent chosen in proportion to its area) and the level of each
     (crop i of step s at level (s·batch + i) mod levels)."""
@@ -199,18 +218,9 @@ def main(argv):
     opt = torch.optim.Adam([{"params": list(hp.parameters()), "lr": args.lr, "base": args.lr},
                             {"params": [p for z in z_levels for p in z.parameters()], "lr": args.level_lr,
                              "base": args.level_lr}])
-    if args.resume and os.path.exists(state_path):
-        state = torch.load(state_path)
-        opt.load_state_dict(state["optimizer"])
-        step, wall_before, best = state["step"], state["wall"], state["best"]
-        rng.bit_generator.state = state["rng"]
-    weights = M.level_weights(levels)
-    area = np.array([y.shape[1] * y.shape[2] for y in train], dtype=np.float64)
-    pick = area / area.sum()
+    step, wall_before, best = resume(args, state_path, opt, rng, step, wall_before, best)
+    weights, pick, stop = loop_setup(levels, train)
     L, B, c = len(levels), args.batch, args.crop
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     print("training the hyperprior of %s: N=%d M=%d, %d levels, %d latents, %d validation images, batch %d of %d²,"
           " from step %d" % (args.init, net.n, net.m, L, len(train), len(val), B, c, step), flush=True)
     start = last_ckpt = last_print = time.time()

@@ -60,15 +60,20 @@ public final class ModelFiles {
         }
         extraTensors.forEach((name, data) -> b.addTensors(tensor(name, new int[] {data.length}, data)));
         for (LevelSpec spec : levels) {
-            QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(spec.quality()).setLambda(spec.lambda());
-            LogisticMixturePrior prior = spec.prior() == null ? net.prior : spec.prior();
-            for (int c = 0; c < net.m; c++) {
-                q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
-                q.addTables(channelTable(prior, c));
-            }
-            b.addQualities(q);
+            b.addQualities(qualityLevel(net, spec));
         }
         return b.build();
+    }
+
+    /** A factorized level as stored: gains and the integer table of every channel. */
+    private static QualityLevel qualityLevel(FactorizedModel net, LevelSpec spec) {
+        QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(spec.quality()).setLambda(spec.lambda());
+        LogisticMixturePrior prior = spec.prior() == null ? net.prior : spec.prior();
+        for (int c = 0; c < net.m; c++) {
+            q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
+            q.addTables(channelTable(prior, c));
+        }
+        return q.build();
     }
 
     /** The integer table of channel c of a prior, for symbols round(y·gain − center). */
@@ -270,12 +275,10 @@ public final class ModelFiles {
     public static ModelFile withTables(ModelFile f, float[] scales) throws AeicException {
         if (CheckerboardModel.KIND.equals(f.getArchitecture().getKind())) {
             FactorizedModel net = restore(f);
-            List<LevelSpec> specs = new ArrayList<>();
-            for (RateLevel l : RateLevel.restore(f, net.m)) {
-                specs.add(LevelSpec.of(l));
-            }
             ModelFile.Builder b = f.toBuilder().clearQualities();
-            b.addAllQualities(toProto(net, f.getId(), "", specs, f.getProvenance(), Map.of()).getQualitiesList());
+            for (RateLevel l : RateLevel.restore(f, net.m)) {
+                b.addQualities(qualityLevel(net, LevelSpec.of(l)));
+            }
             return b.setScaleTables(scaleTables(scales)).build();
         }
         if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {

@@ -43,18 +43,15 @@ public final class MsSsim {
      */
     public static double rgb(float[] a, float[] b, int width, int height) {
         check(a.length, b.length, width, height);
-        int n = width * height;
-        double sum = 0;
-        double[] x = new double[n];
-        double[] y = new double[n];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < n; i++) {
-                x[i] = Metrics.to8(a[c * n + i]);
-                y[i] = Metrics.to8(b[c * n + i]);
-            }
-            sum += channel(x, y, width, height);
+        return rgb8(to8(a), to8(b), width, height);
+    }
+
+    private static int[] to8(float[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Metrics.to8(v[i]);
         }
-        return sum / 3;
+        return out;
     }
 
     /** MS-SSIM-RGB of two planar 8-bit images (values 0..255, {@code rgb[c * w * h + y * w + x]}). */
