@@ -50,11 +50,12 @@ def main(argv):
     cache = torch.load(args.cache)
     train, val = [y for y in cache["train"] if min(y.shape[1:]) >= args.crop], cache["val"]
     base = [sum(T.factorized_bits(lv, y[None]) for y in val) for lv in levels]
-    ctx = C.Checkerboard(net.n, net.m)
+    per_level = len(levels) if args.level_conditioning else 0
+    ctx = C.Checkerboard(net.n, net.m, per_level)
     step, wall_before, best = 0, 0.0, float("inf")
     state_path = args.out + ".pt"
     if args.resume and os.path.exists(args.out):
-        ctx = C.from_tensors(modelfile.read(args.out)["tensors"], net.n, net.m)
+        ctx = C.from_tensors(modelfile.read(args.out)["tensors"], net.n, net.m, per_level)
     else:
         with torch.no_grad():  # start at each channel's mean and mean absolute deviation (a Laplace's scale)
             ys = torch.cat([y.flatten(1) for y in train], dim=1)
@@ -76,7 +77,8 @@ def main(argv):
             for li, lv in enumerate(levels):
                 bits = pixels = 0.0
                 for y in val:
-                    ba, bn = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y[None])
+                    ba, bn = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y[None],
+                                                   torch.tensor([li]) if per_level else None)
                     bits += (ba + bn).item()
                     pixels += y.shape[1] * y.shape[2] * 256
                 out.append((bits / pixels, base[li] / pixels))
@@ -113,7 +115,7 @@ def main(argv):
         idx = torch.tensor(level_of)
         lg = torch.stack([l.log_gain for l in levels])[idx]
         pr = torch.stack([l.prior for l in levels])[idx]
-        ba, bn = C.rates(ctx, lg, pr, y, torch.rand_like(y) - 0.5)
+        ba, bn = C.rates(ctx, lg, pr, y, torch.rand_like(y) - 0.5, idx if per_level else None)
         w = torch.tensor([weights[i] for i in level_of])
         bpp = (ba + bn) / (c * c * 256)
         loss = (w * bn).sum() / (B * c * c * 256)

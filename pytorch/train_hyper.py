@@ -55,6 +55,8 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--checkpoint-minutes", type=float, default=4)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--level-conditioning", action="store_true",
+                   help="train_context.py: a hidden bias and a σ factor per quality level (added at zero on --resume)")
     return p.parse_args(argv)
 
 

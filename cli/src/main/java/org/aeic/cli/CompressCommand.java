@@ -16,7 +16,7 @@ import org.aeic.codec.DecodeOptions;
 import org.aeic.codec.EncodeOptions;
 import org.aeic.codec.ModelInfo;
 import org.aeic.codec.ModelRegistry;
-import org.aeic.codec.container.ContainerReader;
+import org.aeic.codec.StreamInfo;
 import org.aeic.codec.image.ImageLoader;
 import org.aeic.codec.image.PlanarImage;
 import org.aeic.codec.io.AtomicFiles;
@@ -172,14 +172,14 @@ final class CompressCommand implements Callable<Integer> {
         }
         if (Files.isRegularFile(src)) {
             try (InputStream s = Files.newInputStream(src)) {
-                refuseAeic(s.readNBytes(8), src.toString());
+                refuseAeic(s.readNBytes(StreamInfo.MAGIC_BYTES), src.toString());
             }
         }
         return ImageLoader.read(src, maxPixels);
     }
 
     private static void refuseAeic(byte[] first8, String what) throws CliException {
-        if (ContainerReader.hasMagic(first8)) {
+        if (StreamInfo.isAeic(first8)) {
             throw new CliException(what + " is an AEIC stream already (decompress it first to re-encode it)");
         }
     }

@@ -111,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(cfg, log);
         TrainingData td = new TrainingData(data, crop);
         log.printf("training on %d images from %s, %d parameters, %d threads, GEMM %s%n", td.images(), data,
-                trainer.model().parameterCount(), t, org.aeic.codec.tensor.Gemm.kernelName());
+                trainer.parameterCount(), t, org.aeic.codec.tensor.Gemm.kernelName());
         Thread hook = new Thread(() -> {
             trainer.requestStop();
             // let the loop finish its step and write the checkpoint before the JVM goes

@@ -57,13 +57,13 @@ class EvalCommandTest {
         }
         ModelFile f = ModelFiles.parse(bytes);
         FactorizedModel net = ModelFiles.restore(f);
-        List<ModelFiles.LevelSpec> levels = new java.util.ArrayList<>();
+        List<org.aeic.proto.QualityLevel> levels = new java.util.ArrayList<>();
         float[] gains = {0.5f, 1f, 2f};
         float[] qualities = {2, 5, 8};
         for (int i = 0; i < 3; i++) {
             float[] g = new float[net.m];
             java.util.Arrays.fill(g, gains[i]);
-            levels.add(new ModelFiles.LevelSpec(qualities[i], 0.01f, g));
+            levels.add(ModelFiles.qualityLevel(net, qualities[i], 0.01f, g));
         }
         Path p = dir.resolve("three.aeicm");
         Files.write(p, ModelFiles.toProto(net, "eval-test-3q", "test: " + bundled.defaultId() + " at three gains",

@@ -96,7 +96,7 @@ class GoldenStreamTest {
                         + " like the input")
                 .build(); // no creation time, so that regenerating gives the same bytes
         return ModelFiles.toProto(net, MODEL_ID, "tiny untrained model for format-stability tests",
-                List.of(new ModelFiles.LevelSpec(4f, 0.01f, gains())), provenance, Map.of()).toByteArray();
+                List.of(ModelFiles.qualityLevel(net, 4f, 0.01f, gains())), provenance, Map.of()).toByteArray();
     }
 
     /** 48x40 RGBA: horizontal and vertical ramps, a checkerboard and a disc (hard edges), alpha that varies. */

@@ -15,7 +15,7 @@ final class TestModels {
     static byte[] tinyModelBytes(String id, long seed) {
         FactorizedModel net = new FactorizedModel(8, 8);
         net.initRandom(seed);
-        return ModelFiles.toProto(net, id, "test", List.of(new ModelFiles.LevelSpec(4f, 0.01f, null)),
+        return ModelFiles.toProto(net, id, "test", List.of(ModelFiles.qualityLevel(net, 4f, 0.01f, null)),
                 Provenance.newBuilder().setSeed(seed).build(), Map.of()).toByteArray();
     }
 
@@ -27,17 +27,12 @@ final class TestModels {
         FactorizedModel net = new FactorizedModel(8, 8);
         net.initRandom(seed);
         RateLevel base = RateLevel.unit(net.prior, 1f, 0.004);
-        List<ModelFiles.LevelSpec> specs = new java.util.ArrayList<>();
-        Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+        List<RateLevel> levels = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            RateLevel l = RateLevel.scaledFrom(base, i, i + 1, 0.004 * Math.pow(4, i));
-            specs.add(ModelFiles.LevelSpec.of(l));
-            for (org.aeic.codec.nn.Param p : l.params()) {
-                tensors.put(p.name, p.data);
-            }
+            levels.add(RateLevel.scaledFrom(base, i, i + 1, 0.004 * Math.pow(4, i)));
         }
-        return ModelFiles.toProto(net, id, "test variable-rate", specs, Provenance.newBuilder().setSeed(seed).build(),
-                tensors).toByteArray();
+        return ModelFiles.toProtoTrained(net, levels, id, "test variable-rate",
+                Provenance.newBuilder().setSeed(seed).build(), Map.of()).toByteArray();
     }
 
     /**

@@ -21,7 +21,6 @@ import org.aeic.codec.AeicException;
 import org.aeic.codec.DecodeOptions;
 import org.aeic.codec.DecodedImage;
 import org.aeic.codec.StreamInfo;
-import org.aeic.codec.container.Framing;
 import org.aeic.codec.image.ImageSaver;
 
 /**
@@ -260,15 +259,13 @@ final class AeicImageReader extends ImageReaderBase {
             return icc;
         }
         iccLoaded = true;
-        long size = Integer.toUnsignedLong(h.iccBytes());
-        long end = h.bytes() - (h.exifBytes() == 0 ? 0 : Integer.toUnsignedLong(h.exifBytes()) + 4);
-        long at = end - 4 - size;
-        byte[] section = new byte[(int) size + 4]; // the header limits bound the profile (4 MiB by default)
+        long at = h.iccSectionOffset();
+        byte[] section = new byte[h.iccBytes() + 4]; // the header limits bound the profile (4 MiB by default)
         if (stream != null) {
             System.arraycopy(stream, (int) at, section, 0, section.length);
         } else {
             long length = imageInput.length();
-            if (length >= 0 && length < streamStart + end) {
+            if (length >= 0 && length < streamStart + at + section.length) {
                 return null;
             }
             imageInput.seek(streamStart + at);
@@ -281,10 +278,7 @@ final class AeicImageReader extends ImageReaderBase {
                 n += r;
             }
         }
-        if (!Framing.sectionIntact(section, 0, (int) size)) {
-            return null;
-        }
-        icc = Arrays.copyOf(section, (int) size);
+        icc = h.iccProfile(section);
         return icc;
     }
 

@@ -6,14 +6,13 @@ import java.io.IOException;
 import java.util.Locale;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import org.aeic.codec.container.ContainerReader;
+import org.aeic.codec.StreamInfo;
 
 /**
  * Service provider of the AEIC {@link ImageReader}, registered in {@code META-INF/services}: with the codec jar on
  * the class path, {@code ImageIO.read(file)} reads {@code .aeic} files.
  */
 public final class AeicImageReaderSpi extends ImageReaderSpiBase {
-    private static final int MAGIC_LENGTH = 8;
 
     public AeicImageReaderSpi() {
         super(new AeicProviderInfo());
@@ -26,11 +25,11 @@ public final class AeicImageReaderSpi extends ImageReaderSpiBase {
     }
 
     private static boolean canDecode(final ImageInputStream stream) throws IOException {
-        byte[] magic = new byte[MAGIC_LENGTH];
+        byte[] magic = new byte[StreamInfo.MAGIC_BYTES];
         stream.mark();
         try {
             stream.readFully(magic);
-            return ContainerReader.hasMagic(magic);
+            return StreamInfo.isAeic(magic);
         } catch (EOFException e) {
             return false;
         } finally {

@@ -33,21 +33,30 @@ public final class ModelFiles {
     }
 
     /**
-     * A rate point to export: quality number, its λ, its gain vector (null = all ones) and the prior
-     * of the scaled latent its tables are made from (null = the model's own prior).
+     * A level as stored, for a single-rate model or a test: quality number, its λ, its gain vector (null = all
+     * ones) and the integer tables of the model's own prior.
      */
-    public record LevelSpec(float quality, float lambda, float[] gain, LogisticMixturePrior prior) {
-        public LevelSpec(float quality, float lambda, float[] gain) {
-            this(quality, lambda, gain, null);
-        }
-
-        public static LevelSpec of(RateLevel l) {
-            return new LevelSpec(l.quality, (float) l.lambda, l.gains(), l.prior);
-        }
+    public static QualityLevel qualityLevel(FactorizedModel net, float quality, float lambda, float[] gain) {
+        return qualityLevel(net, quality, lambda, gain, net.prior);
     }
 
-    /** Builds a model file: weights as they are, integer tables from the prior for every level. */
-    public static ModelFile toProto(FactorizedModel net, String id, String description, List<LevelSpec> levels,
+    /** A trained level as stored: its gains and the integer tables of its prior. */
+    static QualityLevel qualityLevel(FactorizedModel net, RateLevel l) {
+        return qualityLevel(net, l.quality, (float) l.lambda, l.gains(), l.prior);
+    }
+
+    private static QualityLevel qualityLevel(FactorizedModel net, float quality, float lambda, float[] gain,
+                                             LogisticMixturePrior prior) {
+        QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(quality).setLambda(lambda);
+        for (int c = 0; c < net.m; c++) {
+            q.addGain(gain == null ? 1f : gain[c]);
+            q.addTables(channelTable(prior, c));
+        }
+        return q.build();
+    }
+
+    /** Builds a model file: weights as they are, the levels as given, the extra tensors (an optimizer's state). */
+    public static ModelFile toProto(FactorizedModel net, String id, String description, List<QualityLevel> levels,
                                     Provenance provenance, Map<String, float[]> extraTensors) {
         ModelFile.Builder b = ModelFile.newBuilder()
                 .setId(id)
@@ -59,21 +68,25 @@ public final class ModelFiles {
             b.addTensors(tensor(p.name, p.shape, p.data));
         }
         extraTensors.forEach((name, data) -> b.addTensors(tensor(name, new int[] {data.length}, data)));
-        for (LevelSpec spec : levels) {
-            b.addQualities(qualityLevel(net, spec));
-        }
-        return b.build();
+        return b.addAllQualities(levels).build();
     }
 
-    /** A factorized level as stored: gains and the integer table of every channel. */
-    private static QualityLevel qualityLevel(FactorizedModel net, LevelSpec spec) {
-        QualityLevel.Builder q = QualityLevel.newBuilder().setQuality(spec.quality()).setLambda(spec.lambda());
-        LogisticMixturePrior prior = spec.prior() == null ? net.prior : spec.prior();
-        for (int c = 0; c < net.m; c++) {
-            q.addGain(spec.gain() == null ? 1f : spec.gain()[c]);
-            q.addTables(channelTable(prior, c));
+    /**
+     * A factorized model file of trained levels: each level's integer tables, and its parameters as tensors so that
+     * training resumes and qualities in between can be coded.
+     */
+    public static ModelFile toProtoTrained(FactorizedModel net, List<RateLevel> levels, String id, String description,
+                                           Provenance provenance, Map<String, float[]> extraTensors) {
+        Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+        List<QualityLevel> stored = new ArrayList<>();
+        for (RateLevel l : levels) {
+            stored.add(qualityLevel(net, l));
+            for (Param p : l.params()) {
+                tensors.put(p.name, p.data);
+            }
         }
-        return q.build();
+        tensors.putAll(extraTensors);
+        return toProto(net, id, description, stored, provenance, tensors);
     }
 
     /** The integer table of channel c of a prior, for symbols round(y·gain − center). */
@@ -277,7 +290,7 @@ public final class ModelFiles {
             FactorizedModel net = restore(f);
             ModelFile.Builder b = f.toBuilder().clearQualities();
             for (RateLevel l : RateLevel.restore(f, net.m)) {
-                b.addQualities(qualityLevel(net, LevelSpec.of(l)));
+                b.addQualities(qualityLevel(net, l));
             }
             return b.setScaleTables(scaleTables(scales)).build();
         }
@@ -323,15 +336,7 @@ public final class ModelFiles {
     /** A "checkerboard-gdn" model file of these transforms, context model and levels, integer tables included. */
     public static ModelFile toProto(FactorizedModel net, CheckerboardModel context, List<RateLevel> levels, String id,
                                     String description, Provenance provenance) throws AeicException {
-        Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
-        List<LevelSpec> specs = new ArrayList<>();
-        for (RateLevel l : levels) {
-            specs.add(LevelSpec.of(l));
-            for (Param p : l.params()) {
-                tensors.put(p.name, p.data);
-            }
-        }
-        ModelFile.Builder b = toProto(net, id, description, specs, provenance, tensors).toBuilder();
+        ModelFile.Builder b = toProtoTrained(net, levels, id, description, provenance, Map.of()).toBuilder();
         for (Param p : context.params()) {
             b.addTensors(tensor(p.name, p.shape, p.data));
         }

@@ -175,6 +175,11 @@ public final class Trainer {
         return out;
     }
 
+    /** Trained parameters of the transforms (and the model's own prior), as {@code aeic train} reports them. */
+    public long parameterCount() {
+        return net.parameterCount();
+    }
+
     public FactorizedModel model() {
         return net;
     }
@@ -406,23 +411,16 @@ public final class Trainer {
                         java.util.Arrays.toString(cfg.lambdas()), cfg.batch(), cfg.crop(), cfg.lr(),
                         cfg.levelLr() > 0 ? " level-lr=" + cfg.levelLr() : "", cfg.clipNorm(), cfg.threads()) + origin)
                 .build();
-        List<ModelFiles.LevelSpec> specs = levels.stream().map(ModelFiles.LevelSpec::of).toList();
         String desc = "factorized prior, N=" + net.n + " M=" + net.m + ", " + levels.size() + " quality level(s), "
                 + step + " steps" + origin;
-        Map<String, float[]> levelTensors = new LinkedHashMap<>();
-        for (RateLevel l : levels) {
-            for (Param p : l.params()) {
-                levelTensors.put(p.name, p.data);
-            }
-        }
-        Map<String, float[]> state = new LinkedHashMap<>(levelTensors);
+        Map<String, float[]> state = new LinkedHashMap<>();
         for (Param p : params) {
             state.put("adam.m." + p.name, adam.m[p.index()]);
             state.put("adam.v." + p.name, adam.v[p.index()]);
         }
         AtomicFiles.write(cfg.checkpoint(),
-                ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, state).toByteArray());
+                ModelFiles.toProtoTrained(net, levels, cfg.modelId(), desc, prov, state).toByteArray());
         AtomicFiles.write(cfg.out(),
-                ModelFiles.toProto(net, cfg.modelId(), desc, specs, prov, levelTensors).toByteArray());
+                ModelFiles.toProtoTrained(net, levels, cfg.modelId(), desc, prov, Map.of()).toByteArray());
     }
 }

@@ -129,7 +129,6 @@ class TorchMirrorTest {
                 p.data[i] += (float) (0.05 * r.nextGaussian());
             }
         }
-        Map<String, float[]> levelTensors = new LinkedHashMap<>();
         for (int l = 0; l < 2; l++) {
             RateLevel level = new RateLevel(l, l + 1, l == 0 ? 0.004 : 0.02, net.m);
             level.prior.initDefault();
@@ -140,12 +139,9 @@ class TorchMirrorTest {
                 level.prior.params.data[i] += (float) (0.2 * r.nextGaussian());
             }
             levels.add(level);
-            for (Param p : level.params()) {
-                levelTensors.put(p.name, p.data);
-            }
         }
-        Files.write(file, ModelFiles.toProto(net, "mirror", "", levels.stream().map(ModelFiles.LevelSpec::of).toList(),
-                Provenance.getDefaultInstance(), levelTensors).toByteArray());
+        Files.write(file, ModelFiles.toProtoTrained(net, levels, "mirror", "", Provenance.getDefaultInstance(),
+                Map.of()).toByteArray());
     }
 
     @Test

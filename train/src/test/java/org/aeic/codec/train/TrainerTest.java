@@ -284,7 +284,7 @@ class TrainerTest {
         }
         var prov = org.aeic.proto.Provenance.newBuilder().setSteps(3).build();
         Files.write(config(out, 1, 1, false).checkpoint(), ModelFiles.toProto(net, "t", "old",
-                List.of(new ModelFiles.LevelSpec(4f, 0.01f, null)), prov, adam).toByteArray());
+                List.of(ModelFiles.qualityLevel(net, 4f, 0.01f, null)), prov, adam).toByteArray());
         Trainer resumed = new Trainer(config(out, 5, 1, true), quiet());
         assertEquals(3, resumed.step());
         assertEquals(1, resumed.levels().size());
