@@ -25,15 +25,16 @@ from aeic_torch import modelfile  # noqa: E402
 import train_hyper as T  # noqa: E402
 
 KIND = "checkerboard-gdn"
+KIND3 = "checkerboard3-gdn"
 
 
-def write(path, model_id, net, levels, ctx, args, step, wall, notes):
-    tensors = [t for t in M.to_tensors(net, levels)] + C.to_tensors(ctx)
+def write(path, model_id, net, levels, ctx, args, step, wall, notes, sub=None):
+    tensors = [t for t in M.to_tensors(net, levels)] + C.to_tensors(ctx) + (C.to_tensors(sub) if sub else [])
     data = modelfile.encode(model_id, net.n, net.m, tensors, [(l.quality, l.lam) for l in levels],
                             {"trainer": "pytorch/train_context.py (torch %s, cpu)" % torch.__version__,
                              "command": " ".join(sys.argv), "seed": args.seed, "steps": step, "wall_seconds": wall,
                              "data": args.data, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                             "notes": notes}, kind=KIND)
+                             "notes": notes}, kind=KIND3 if sub else KIND)
     modelfile.write_atomically(path, data)
 
 
@@ -51,18 +52,33 @@ def main(argv):
     train, val = [y for y in cache["train"] if min(y.shape[1:]) >= args.crop], cache["val"]
     base = [sum(T.factorized_bits(lv, y[None]) for y in val) for lv in levels]
     per_level = len(levels) if args.level_conditioning else 0
-    ctx = C.Checkerboard(net.n, net.m, per_level)
+    ctx = C.Checkerboard(net.n, net.m, per_level, args.context_depth)
     step, wall_before, best = 0, 0.0, float("inf")
     state_path = args.out + ".pt"
+    sub = None
     if args.resume and os.path.exists(args.out):
-        ctx = C.from_tensors(modelfile.read(args.out)["tensors"], net.n, net.m, per_level)
+        stored = modelfile.read(args.out)["tensors"]
+        ctx = C.from_tensors(stored, net.n, net.m, per_level, args.context_depth)
+        if args.three_pass:
+            sub = C.sub_from_tensors(stored, net.n, net.m)
     else:
         with torch.no_grad():  # start at each channel's mean and mean absolute deviation (a Laplace's scale)
             ys = torch.cat([y.flatten(1) for y in train], dim=1)
-            ctx.c_x["1"].bias[:net.m] = ys.mean(dim=1)
-            ctx.c_x["1"].bias[net.m:] = (ys - ys.mean(dim=1, keepdim=True)).abs().mean(dim=1)
-            ctx.c_x["1"].weight.mul_(0.1)
-    opt = torch.optim.Adam(ctx.parameters(), lr=args.lr)
+            last = ctx.c_x[str(ctx.depth - 1)]
+            last.bias[:net.m] = ys.mean(dim=1)
+            last.bias[net.m:] = (ys - ys.mean(dim=1, keepdim=True)).abs().mean(dim=1)
+            last.weight.mul_(0.1)
+    if args.three_pass and sub is None:  # pass 2 starts as the factorized prior would code it, roughly
+        sub = C.Subgrid(net.n, net.m)
+        with torch.no_grad():
+            ys = torch.cat([y.flatten(1) for y in train], dim=1)
+            sub.c_1["1"].bias[:net.m] = ys.mean(dim=1)
+            sub.c_1["1"].bias[net.m:] = (ys - ys.mean(dim=1, keepdim=True)).abs().mean(dim=1)
+            sub.c_1["1"].weight.mul_(0.1)
+    groups = [{"params": list(ctx.parameters()), "scale": args.context_lr_factor if sub else 1.0}]
+    if sub:
+        groups.append({"params": list(sub.parameters()), "scale": 1.0})
+    opt = torch.optim.Adam(groups, lr=args.lr)
     step, wall_before, best = T.resume(args, state_path, opt, rng, step, wall_before, best)
     weights, pick, stop = T.loop_setup(levels, train)
     L, B, c = len(levels), args.batch, args.crop
@@ -77,6 +93,11 @@ def main(argv):
             for li, lv in enumerate(levels):
                 bits = pixels = 0.0
                 for y in val:
+                    if sub:
+                        bits += sum(b.item() for b in C.rates3(ctx, sub, lv.log_gain[None], lv.prior[None], y[None],
+                                                               None, coded=True))
+                        pixels += y.shape[1] * y.shape[2] * 256
+                        continue
                     ba, bn = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y[None],
                                                    torch.tensor([li]) if per_level else None)
                     bits += (ba + bn).item()
@@ -92,10 +113,10 @@ def main(argv):
         mean = sum(saving) / len(saving)
         notes = "frozen transforms and levels of %s; batch=%d crop=%d lr=%s; valset bpp vs factorized per level: %s" % (
             args.init, B, c, args.lr, " ".join("%+.1f%%" % s for s in saving))
-        write(args.out, model_id, net, levels, ctx, args, step, wall, notes)
+        write(args.out, model_id, net, levels, ctx, args, step, wall, notes, sub)
         if mean < best:
             best = mean
-            write(args.out.rsplit(".", 1)[0] + ".best.aeicm", model_id, net, levels, ctx, args, step, wall, notes)
+            write(args.out.rsplit(".", 1)[0] + ".best.aeicm", model_id, net, levels, ctx, args, step, wall, notes, sub)
         torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall, "best": best,
                     "rng": rng.bit_generator.state}, state_path + ".tmp")
         os.replace(state_path + ".tmp", state_path)
@@ -110,18 +131,23 @@ def main(argv):
             break
         late = (total and elapsed > args.lr_drop * total) or (not total and step > args.lr_drop * args.steps)
         for g in opt.param_groups:
-            g["lr"] = args.lr / 10 if late else args.lr
+            g["lr"] = (args.lr / 10 if late else args.lr) * g["scale"]
         y, level_of = T.sample(train, pick, rng, B, c, L, step)
         idx = torch.tensor(level_of)
         lg = torch.stack([l.log_gain for l in levels])[idx]
         pr = torch.stack([l.prior for l in levels])[idx]
-        ba, bn = C.rates(ctx, lg, pr, y, torch.rand_like(y) - 0.5, idx if per_level else None)
         w = torch.tensor([weights[i] for i in level_of])
-        bpp = (ba + bn) / (c * c * 256)
-        loss = (w * bn).sum() / (B * c * c * 256)
+        if sub:
+            b1, b2, b3 = C.rates3(ctx, sub, lg, pr, y, torch.rand_like(y) - 0.5)
+            bpp = (b1 + b2 + b3) / (c * c * 256)
+            loss = (w * (b2 + b3)).sum() / (B * c * c * 256)
+        else:
+            ba, bn = C.rates(ctx, lg, pr, y, torch.rand_like(y) - 0.5, idx if per_level else None)
+            bpp = (ba + bn) / (c * c * 256)
+            loss = (w * bn).sum() / (B * c * c * 256)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(list(ctx.parameters()), args.clip)
+        norm = torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], args.clip)
         if not torch.isfinite(norm):
             sys.exit("training diverged at step %d (the last checkpoint is kept)" % step)
         opt.step()

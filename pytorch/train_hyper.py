@@ -55,6 +55,12 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--checkpoint-minutes", type=float, default=4)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--context-depth", type=int, default=2,
+                   help="train_context.py: layers of c_x (conv 5×5, then 1×1 ones; a shallower --resume file grows)")
+    p.add_argument("--three-pass", action="store_true",
+                   help="train_context.py: code the anchors in two passes, the second predicted by c_1 from the first")
+    p.add_argument("--context-lr-factor", type=float, default=0.1,
+                   help="train_context.py --three-pass: c_x's learning rate as a fraction of --lr (0: frozen)")
     p.add_argument("--level-conditioning", action="store_true",
                    help="train_context.py: a hidden bias and a σ factor per quality level (added at zero on --resume)")
     return p.parse_args(argv)

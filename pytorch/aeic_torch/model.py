@@ -169,7 +169,7 @@ def sample_loss(net, level, weight, x, noise):
 
 def from_file(model):
     """(FactorizedModel, [RateLevel]) holding the weights of a model file read by modelfile.read."""
-    if model["kind"] not in ("factorized-gdn", "mean-scale-gdn", "checkerboard-gdn"):
+    if model["kind"] not in ("factorized-gdn", "mean-scale-gdn", "checkerboard-gdn", "checkerboard3-gdn"):
         raise ValueError("unsupported architecture " + model["kind"])
     net = FactorizedModel(model["n"], model["m"])
     tensors = model["tensors"]

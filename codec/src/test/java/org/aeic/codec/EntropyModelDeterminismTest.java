@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The guarantee of the entropy models that choose a table per latent element from floats (the mean-scale
- * hyperprior, the checkerboard context): a stream decodes to the same pixels, and an image encodes to the same
+ * hyperprior, the checkerboard context in two or three passes): a stream decodes to the same pixels, and an image encodes to the same
  * bytes, on every JVM and CPU. A one-ULP difference anywhere between the decoded symbols and the table index would
  * pick another table and derail the decoder.
  *
@@ -63,7 +63,9 @@ class EntropyModelDeterminismTest {
         return Stream.of(new Kind("hyper", "aeic-test-hyper", () -> TestModels.hyperModelBytes("aeic-test-hyper",
                         20261130L, gains(), 100f)),
                 new Kind("checkerboard", "aeic-test-checkerboard",
-                        () -> TestModels.checkerboardModelBytes("aeic-test-checkerboard", 20261201L, gains())));
+                        () -> TestModels.checkerboardModelBytes("aeic-test-checkerboard", 20261201L, gains())),
+                new Kind("checkerboard3", "aeic-test-checkerboard3",
+                        () -> TestModels.checkerboardModelBytes("aeic-test-checkerboard3", 20261202L, gains(), true)));
     }
 
     /** Untrained latents are small, so gains in the hundreds are what makes their symbols span the tables. */

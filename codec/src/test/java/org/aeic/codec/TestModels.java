@@ -68,9 +68,14 @@ final class TestModels {
      * and twice that, each level with the model's prior rescaled.
      */
     static byte[] checkerboardModelBytes(String id, long seed, float[] gain) {
+        return checkerboardModelBytes(id, seed, gain, false);
+    }
+
+    /** As {@link #checkerboardModelBytes(String, long, float[])}, the anchors in two passes when {@code threePass}. */
+    static byte[] checkerboardModelBytes(String id, long seed, float[] gain, boolean threePass) {
         FactorizedModel net = new FactorizedModel(8, 8);
         net.initRandom(seed);
-        org.aeic.codec.model.CheckerboardModel context = new org.aeic.codec.model.CheckerboardModel(8, 8);
+        org.aeic.codec.model.CheckerboardModel context = new org.aeic.codec.model.CheckerboardModel(8, 8, threePass);
         context.initRandom(seed + 1);
         List<RateLevel> levels = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {

@@ -15,8 +15,12 @@ import org.aeic.codec.tensor.Tensor;
  *   the others:  g = gain[c], table = index of |σ|·g in the scale table, s = round(y·g − μ·g);  ŷ = (s + μ·g) / g
  * </pre>
  *
- * The decoder computes the anchors' ŷ, then μ·g and the table index, with the same float operations in the same
- * order as the encoder, so both pick the same table on every JVM and CPU.
+ * A three-pass model splits the anchors' part in two, {@code varint | pass 1 | varint | pass 2 | pass 3}: pass 1
+ * (row and column even) as the anchors above, pass 2 (row and column odd) as the others but under c_1's μ, σ from
+ * pass 1, pass 3 as the others above from the ŷ of passes 1 and 2.
+ *
+ * <p>The decoder computes the ŷ of each pass, then μ·g and the table index, with the same float operations in the
+ * same order as the encoder, so both pick the same table on every JVM and CPU.
  */
 public final class CheckerboardLatentCodec implements LatentCodec {
     private final CheckerboardModel context;
@@ -38,91 +42,149 @@ public final class CheckerboardLatentCodec implements LatentCodec {
     public byte[] compress(Tensor y, CodecModel.Level level) {
         int h = y.h;
         int w = y.w;
-        int plane = h * w;
         int[] all = FactorizedLatentCodec.symbols(y, level.gain(), level.center());
-        int[] anchorOf = anchorChannels(y.c, h, w);
-        int[] anchorSymbols = new int[anchorOf.length];
-        Tensor a = new Tensor(y.c, h, w);
-        int k = 0;
-        for (int c = 0; c < y.c; c++) {
-            for (int r = 0; r < h; r++) {
-                for (int x = r & 1; x < w; x += 2) {
-                    int i = c * plane + r * w + x;
-                    anchorSymbols[k++] = all[i];
-                    a.data[i] = (all[i] + level.center()[c]) / level.gain()[c];
-                }
+        boolean three = context.threePass();
+        Tensor known = new Tensor(y.c, h, w); // ŷ of the anchors (both passes), 0 elsewhere
+        Tensor quarter = three ? new Tensor(y.c, (h + 1) / 2, (w + 1) / 2) : null;
+        int[] first = factorizedPass(all, known, quarter, level);
+        byte[] firstBytes = LatentCoder.encode(first, channels(y.c, first.length / y.c), level.tables());
+        try {
+            if (!three) {
+                return ScaleIndex.twoParts(firstBytes, predictedPass(y, null, 0, 0, known, context.predict(known),
+                        level, false));
             }
+            byte[] second = predictedPass(y, null, 0, 0, known, context.predictPass2(quarter), level, true);
+            byte[] third = predictedPass(y, null, 0, 0, known, context.predict(known), level, false);
+            return ScaleIndex.twoParts(firstBytes, ScaleIndex.twoParts(second, third));
+        } catch (AeicException e) {
+            throw new IllegalStateException("encoding decodes nothing", e);
         }
-        byte[] anchorBytes = LatentCoder.encode(anchorSymbols, anchorOf, level.tables());
-        Tensor p = context.predict(a);
-        int n = y.data.length - anchorOf.length;
-        int[] symbols = new int[n];
-        int[] tableOf = new int[n];
-        k = 0;
-        for (int c = 0; c < y.c; c++) {
-            float g = level.gain()[c];
-            for (int r = 0; r < h; r++) {
-                for (int x = 1 - (r & 1); x < w; x += 2) {
-                    int i = c * plane + r * w + x;
-                    float mg = p.data[i] * g;
-                    tableOf[k] = scales.index(Math.abs(p.data[i + y.c * plane]) * g);
-                    symbols[k++] = Rounding.symbol(y.data[i] * g - mg);
-                }
-            }
-        }
-        return ScaleIndex.twoParts(anchorBytes, LatentCoder.encode(symbols, tableOf, tables));
     }
 
     @Override
     public Tensor decompress(byte[] data, int h, int w, CodecModel.Level level) throws AeicException {
-        int[] part = ScaleIndex.firstPart(data);
         int m = context.m;
-        int plane = h * w;
-        int[] anchorOf = anchorChannels(m, h, w);
-        int[] s = LatentCoder.decode(data, part[0], part[1], anchorOf, level.tables());
+        boolean three = context.threePass();
+        int[] part = ScaleIndex.firstPart(data);
+        int perChannel = three ? ((h + 1) / 2) * ((w + 1) / 2) : anchorsPerChannel(h, w);
+        int[] s = LatentCoder.decode(data, part[0], part[1], channels(m, perChannel), level.tables());
         Tensor y = new Tensor(m, h, w);
-        int k = 0;
-        for (int c = 0; c < m; c++) {
-            for (int r = 0; r < h; r++) {
-                for (int x = r & 1; x < w; x += 2) {
-                    y.data[c * plane + r * w + x] = (s[k++] + level.center()[c]) / level.gain()[c];
-                }
-            }
-        }
-        Tensor p = context.predict(y);
-        int n = m * plane - anchorOf.length;
-        int[] tableOf = new int[n];
-        k = 0;
-        for (int c = 0; c < m; c++) {
-            float g = level.gain()[c];
-            for (int r = 0; r < h; r++) {
-                for (int x = 1 - (r & 1); x < w; x += 2) {
-                    tableOf[k++] = scales.index(Math.abs(p.data[(m + c) * plane + r * w + x]) * g);
-                }
-            }
-        }
+        Tensor quarter = three ? new Tensor(m, (h + 1) / 2, (w + 1) / 2) : null;
+        placeFactorized(s, y, quarter, level);
         int start = part[0] + part[1];
-        int[] t = LatentCoder.decode(data, start, data.length - start, tableOf, tables);
-        k = 0;
-        for (int c = 0; c < m; c++) {
-            float g = level.gain()[c];
-            for (int r = 0; r < h; r++) {
-                for (int x = 1 - (r & 1); x < w; x += 2) {
-                    int i = c * plane + r * w + x;
-                    float mg = p.data[i] * g;
-                    y.data[i] = (t[k++] + mg) / g;
-                }
-            }
+        if (three) {
+            int[] second = ScaleIndex.firstPart(data, start);
+            predictedPass(null, data, second[0], second[1], y, context.predictPass2(quarter), level, true);
+            start = second[0] + second[1];
         }
+        predictedPass(null, data, start, data.length - start, y, context.predict(y), level, false);
         return y;
     }
 
-    /** The channel of each anchor, in coding order (channel by channel, rows, columns). */
-    private static int[] anchorChannels(int channels, int h, int w) {
+    /**
+     * The factorized pass, channel by channel: the anchors (row + column even), or pass 1 (row and column even) of a
+     * three-pass model, whose ŷ also go to {@code quarter}. Returns their symbols; their ŷ go to {@code known}.
+     */
+    private int[] factorizedPass(int[] all, Tensor known, Tensor quarter, CodecModel.Level level) {
+        int h = known.h;
+        int w = known.w;
+        int plane = h * w;
+        int per = quarter != null ? quarter.plane() : anchorsPerChannel(h, w);
+        int[] out = new int[known.c * per];
+        int k = 0;
+        for (int c = 0; c < known.c; c++) {
+            for (int r = 0; r < h; r += quarter != null ? 2 : 1) {
+                for (int x = quarter != null ? 0 : r & 1; x < w; x += 2) {
+                    int i = c * plane + r * w + x;
+                    out[k++] = all[i];
+                    known.data[i] = (all[i] + level.center()[c]) / level.gain()[c];
+                    if (quarter != null) {
+                        quarter.data[c * quarter.plane() + (r / 2) * quarter.w + x / 2] = known.data[i];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The decoder's side of {@link #factorizedPass}: ŷ of the decoded symbols into {@code y} (and {@code quarter}). */
+    private static void placeFactorized(int[] s, Tensor y, Tensor quarter, CodecModel.Level level) {
+        int h = y.h;
+        int w = y.w;
+        int plane = h * w;
+        int k = 0;
+        for (int c = 0; c < y.c; c++) {
+            for (int r = 0; r < h; r += quarter != null ? 2 : 1) {
+                for (int x = quarter != null ? 0 : r & 1; x < w; x += 2) {
+                    int i = c * plane + r * w + x;
+                    y.data[i] = (s[k++] + level.center()[c]) / level.gain()[c];
+                    if (quarter != null) {
+                        quarter.data[c * quarter.plane() + (r / 2) * quarter.w + x / 2] = y.data[i];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A pass under predicted μ, σ ({@code p}: μ in channels 0..M-1, raw σ in M..2M-1): pass 2 of a three-pass model
+     * ({@code second}: row and column odd, {@code p} on the half-resolution grid) or the others (row + column odd,
+     * {@code p} full size). Encoding ({@code y} given): returns the bytes; decoding ({@code bytes[off, off + len)}
+     * given): returns null. Either way the pass's ŷ = (s + μ·g) / g go to {@code known}.
+     */
+    private byte[] predictedPass(Tensor y, byte[] bytes, int off, int len, Tensor known, Tensor p,
+                                 CodecModel.Level level, boolean second) throws AeicException {
+        int m = known.c;
+        int h = known.h;
+        int w = known.w;
+        int plane = h * w;
+        int n = 0;
+        for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
+            n += second ? w / 2 : (w - (1 - (r & 1)) + 1) / 2;
+        }
+        n *= m;
+        int[] tableOf = new int[n];
+        int[] symbols = new int[n];
+        float[] mg = new float[n];
+        int k = 0;
+        for (int c = 0; c < m; c++) {
+            float g = level.gain()[c];
+            for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
+                for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
+                    int j = second ? c * p.plane() + (r / 2) * p.w + x / 2 : c * plane + r * w + x;
+                    mg[k] = p.data[j] * g;
+                    tableOf[k] = scales.index(Math.abs(p.data[j + m * p.plane()]) * g);
+                    if (y != null) {
+                        symbols[k] = Rounding.symbol(y.data[c * plane + r * w + x] * g - mg[k]);
+                    }
+                    k++;
+                }
+            }
+        }
+        int[] s = y != null ? symbols : LatentCoder.decode(bytes, off, len, tableOf, tables);
+        k = 0;
+        for (int c = 0; c < m; c++) {
+            float g = level.gain()[c];
+            for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
+                for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
+                    known.data[c * plane + r * w + x] = (s[k] + mg[k]) / g;
+                    k++;
+                }
+            }
+        }
+        return y == null ? null : LatentCoder.encode(symbols, tableOf, tables);
+    }
+
+    private static int anchorsPerChannel(int h, int w) {
         int perChannel = 0;
         for (int r = 0; r < h; r++) {
             perChannel += (w - (r & 1) + 1) / 2;
         }
+        return perChannel;
+    }
+
+    /** The channel of each symbol of a factorized pass, in coding order (channel by channel, rows, columns). */
+    private static int[] channels(int channels, int perChannel) {
         int[] out = new int[channels * perChannel];
         for (int c = 0; c < channels; c++) {
             java.util.Arrays.fill(out, c * perChannel, (c + 1) * perChannel, c);

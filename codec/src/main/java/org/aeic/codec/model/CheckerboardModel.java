@@ -25,20 +25,60 @@ import org.aeic.codec.tensor.Tensor;
  * Each non-anchor position sees the anchors around it in all channels, so the magnitudes that cluster in space
  * (edges, texture) are predicted from what the decoder already has, at no cost in side information. The floats
  * between the anchors and the table indices are bit-identical on every JVM, as for {@link HyperpriorModel}.
+ *
+ * <p>"checkerboard3-gdn" codes the anchors themselves in two passes, so that only a quarter of y is left to the
+ * factorized prior:
+ * <pre>
+ *   pass 1: (row even, column even) as the anchors above;  q = their ŷ on a (h+1)/2 x (w+1)/2 grid
+ *   |  c_1: conv5x5/1 (M→N) ReLU  conv1x1 (N→2M) on q; its output (i, j) is for position (2i + 1, 2j + 1)
+ *   pass 2: (row odd, column odd) as the others above, under c_1's μ, σ
+ *   pass 3: (row + column odd) under c_x's μ, σ from the ŷ of passes 1 and 2
+ * </pre>
  */
 public final class CheckerboardModel {
     public static final String KIND = "checkerboard-gdn";
+    /** The anchors in two passes (c_1 predicts the second from the first). */
+    public static final String KIND_THREE_PASS = "checkerboard3-gdn";
 
     public final int n;
     public final int m;
     public final Sequential context;
+    /** c_1 of a three-pass model, else null. */
+    public final Sequential subgrid;
     private final List<Param> params;
 
     public CheckerboardModel(int n, int m) {
+        this(n, m, false);
+    }
+
+    public CheckerboardModel(int n, int m, boolean threePass) {
         this.n = n;
         this.m = m;
-        context = new Sequential(List.of(new Conv2d("c_x.0", m, n, 5, 1), new Relu(), new Conv2d("c_x.1", n, 2 * m, 1, 1)));
-        params = List.copyOf(context.params());
+        context = network("c_x", n, m);
+        subgrid = threePass ? network("c_1", n, m) : null;
+        List<Param> all = new java.util.ArrayList<>(context.params());
+        if (subgrid != null) {
+            all.addAll(subgrid.params());
+        }
+        params = List.copyOf(all);
+    }
+
+    private static Sequential network(String name, int n, int m) {
+        return new Sequential(List.of(new Conv2d(name + ".0", m, n, 5, 1), new Relu(),
+                new Conv2d(name + ".1", n, 2 * m, 1, 1)));
+    }
+
+    public boolean threePass() {
+        return subgrid != null;
+    }
+
+    public String kind() {
+        return threePass() ? KIND_THREE_PASS : KIND;
+    }
+
+    /** Whether a model file's kind is one of these. */
+    public static boolean isKind(String kind) {
+        return KIND.equals(kind) || KIND_THREE_PASS.equals(kind);
     }
 
     public List<Param> params() {
@@ -54,9 +94,17 @@ public final class CheckerboardModel {
         return context.forward(anchors, null);
     }
 
+    /** μ and the raw σ of pass 2 on the half-resolution grid, from pass 1's ŷ there (three-pass models). */
+    public Tensor predictPass2(Tensor pass1) {
+        return subgrid.forward(pass1, null);
+    }
+
     /** PyTorch's default initialisation (uniform in ±1/sqrt(fan_in)), for tests. */
     public void initRandom(long seed) {
         Random rnd = new Random(seed);
         Init.pytorchDefault(context.layers(), rnd);
+        if (subgrid != null) {
+            Init.pytorchDefault(subgrid.layers(), rnd);
+        }
     }
 }

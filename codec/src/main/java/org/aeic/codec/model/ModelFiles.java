@@ -151,7 +151,7 @@ public final class ModelFiles {
         if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
             return loadHyper(f, bytes, net);
         }
-        boolean checkerboard = CheckerboardModel.KIND.equals(f.getArchitecture().getKind());
+        boolean checkerboard = CheckerboardModel.isKind(f.getArchitecture().getKind());
         List<CodecModel.Level> levels = new ArrayList<>();
         for (QualityLevel q : f.getQualitiesList()) {
             if (q.getTablesCount() != net.m || q.getGainCount() != net.m) {
@@ -176,7 +176,8 @@ public final class ModelFiles {
         }
         LatentCodec codec = new FactorizedLatentCodec(net.m);
         if (checkerboard) {
-            CheckerboardModel context = new CheckerboardModel(f.getArchitecture().getChannelsN(), net.m);
+            CheckerboardModel context = new CheckerboardModel(f.getArchitecture().getChannelsN(), net.m,
+                    CheckerboardModel.KIND_THREE_PASS.equals(f.getArchitecture().getKind()));
             readParams(f, context.params());
             float[] scales = scales(f);
             codec = new CheckerboardLatentCodec(context, scales, scaleTables(f, scales.length));
@@ -286,7 +287,7 @@ public final class ModelFiles {
 
     /** As {@link #withTables(ModelFile)}, with this scale table (the one the model was trained with). */
     public static ModelFile withTables(ModelFile f, float[] scales) throws AeicException {
-        if (CheckerboardModel.KIND.equals(f.getArchitecture().getKind())) {
+        if (CheckerboardModel.isKind(f.getArchitecture().getKind())) {
             FactorizedModel net = restore(f);
             ModelFile.Builder b = f.toBuilder().clearQualities();
             for (RateLevel l : RateLevel.restore(f, net.m)) {
@@ -295,8 +296,8 @@ public final class ModelFiles {
             return b.setScaleTables(scaleTables(scales)).build();
         }
         if (!HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
-            throw new AeicException("model " + f.getId() + " is neither a " + HyperpriorModel.KIND + " nor a "
-                    + CheckerboardModel.KIND + " model");
+            throw new AeicException("model " + f.getId() + " is neither a " + HyperpriorModel.KIND + ", a "
+                    + CheckerboardModel.KIND + " nor a " + CheckerboardModel.KIND_THREE_PASS + " model");
         }
         FactorizedModel net = restore(f);
         HyperpriorModel hyper = restoreHyper(f);
@@ -333,14 +334,17 @@ public final class ModelFiles {
         return g.build();
     }
 
-    /** A "checkerboard-gdn" model file of these transforms, context model and levels, integer tables included. */
+    /**
+     * A "checkerboard-gdn" (or "checkerboard3-gdn") model file of these transforms, context model and levels,
+     * integer tables included.
+     */
     public static ModelFile toProto(FactorizedModel net, CheckerboardModel context, List<RateLevel> levels, String id,
                                     String description, Provenance provenance) throws AeicException {
         ModelFile.Builder b = toProtoTrained(net, levels, id, description, provenance, Map.of()).toBuilder();
         for (Param p : context.params()) {
             b.addTensors(tensor(p.name, p.shape, p.data));
         }
-        b.setArchitecture(b.getArchitecture().toBuilder().setKind(CheckerboardModel.KIND));
+        b.setArchitecture(b.getArchitecture().toBuilder().setKind(context.kind()));
         return b.setScaleTables(scaleTables(org.aeic.codec.prior.ScaleTables.defaultScales())).build();
     }
 
@@ -348,7 +352,7 @@ public final class ModelFiles {
     public static FactorizedModel restore(ModelFile f) throws AeicException {
         Architecture a = f.getArchitecture();
         if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())
-                || CheckerboardModel.KIND.equals(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
+                || CheckerboardModel.isKind(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
                 || a.getLayers() != FactorizedModel.LAYERS || a.getChannelsN() < 1 || a.getChannelsN() > 1024
                 || a.getChannelsM() < 1 || a.getChannelsM() > 1024) {
             throw new AeicException(Kind.UNSUPPORTED,

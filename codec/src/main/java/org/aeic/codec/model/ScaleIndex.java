@@ -49,8 +49,13 @@ final class ScaleIndex {
 
     /** {offset of the first part, its length} of what {@link #twoParts} wrote; the second part follows it. */
     static int[] firstPart(byte[] data) throws org.aeic.codec.AeicException {
+        return firstPart(data, 0);
+    }
+
+    /** As {@link #firstPart(byte[])} for parts written at {@code from} (a second part that is two parts itself). */
+    static int[] firstPart(byte[] data, int from) throws org.aeic.codec.AeicException {
         long len = 0;
-        int o = 0;
+        int o = from;
         for (int shift = 0; ; shift += 7) {
             if (o >= data.length || shift > 28) {
                 throw new org.aeic.codec.AeicException("corrupt tile (bad length of its first part)");

@@ -70,9 +70,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(QuietJazzer.class)
 class StreamFuzzTest {
     static final Path MODEL = Path.of("..", "testdata", "golden", "tiny-model.aeicm");
-    /** The tiny mean-scale hyperprior and checkerboard models: tiles of two parts, tables chosen per element. */
+    /** The tiny mean-scale hyperprior and checkerboard models: tiles of parts, tables chosen per element. */
     static final Path HYPER_MODEL = Path.of("..", "testdata", "golden", "hyper-model.aeicm");
     static final Path CHECKERBOARD_MODEL = Path.of("..", "testdata", "golden", "checkerboard-model.aeicm");
+    static final Path CHECKERBOARD3_MODEL = Path.of("..", "testdata", "golden", "checkerboard3-model.aeicm");
     static final Path INPUTS = Path.of("src", "test", "resources", "org", "aeic", "codec", "fuzz",
             "StreamFuzzTestInputs");
     static final List<String> TARGETS = List.of("decodeStream", "decodeWithValidCrcs");
@@ -87,7 +88,8 @@ class StreamFuzzTest {
     private static ModelRegistry loadRegistry() {
         try {
             // the last one added is the default
-            return ModelRegistry.empty().with(HYPER_MODEL).with(CHECKERBOARD_MODEL).with(MODEL);
+            return ModelRegistry.empty().with(HYPER_MODEL).with(CHECKERBOARD_MODEL).with(CHECKERBOARD3_MODEL)
+                    .with(MODEL);
         } catch (AeicException e) {
             throw new IllegalStateException("cannot load the tiny test model " + MODEL.toAbsolutePath(), e);
         }
@@ -299,12 +301,14 @@ class StreamFuzzTest {
         out.put("valid-hyper-rgba-tiled-40x20.aeic", new AeicEncoder(hyper.withTileSize(16), REGISTRY)
                 .encode(image(40, 20, 4, 8), TileListener.NONE));
         out.put("truncated-hyper-rgb-tile.aeic", Arrays.copyOf(hyperRgb, hyperRgb.length - 7));
-        EncodeOptions cb = hyper.withModelId("aeic-test-checkerboard");
-        byte[] cbRgb = new AeicEncoder(cb, REGISTRY).encode(image(24, 20, 3, 8), TileListener.NONE);
-        out.put("valid-checkerboard-rgb-24x20.aeic", cbRgb);
-        out.put("valid-checkerboard-rgba-tiled-40x20.aeic", new AeicEncoder(cb.withTileSize(16), REGISTRY)
-                .encode(image(40, 20, 4, 8), TileListener.NONE));
-        out.put("truncated-checkerboard-rgb-tile.aeic", Arrays.copyOf(cbRgb, cbRgb.length - 7));
+        for (String kind : List.of("checkerboard", "checkerboard3")) {
+            EncodeOptions cb = hyper.withModelId("aeic-test-" + kind);
+            byte[] cbRgb = new AeicEncoder(cb, REGISTRY).encode(image(24, 20, 3, 8), TileListener.NONE);
+            out.put("valid-" + kind + "-rgb-24x20.aeic", cbRgb);
+            out.put("valid-" + kind + "-rgba-tiled-40x20.aeic", new AeicEncoder(cb.withTileSize(16), REGISTRY)
+                    .encode(image(40, 20, 4, 8), TileListener.NONE));
+            out.put("truncated-" + kind + "-rgb-tile.aeic", Arrays.copyOf(cbRgb, cbRgb.length - 7));
+        }
         out.put("truncated-rgb-header.aeic", Arrays.copyOf(rgb, 20));
         out.put("truncated-rgb-tile.aeic", Arrays.copyOf(rgb, rgb.length - 7));
         out.put("truncated-rgba-alpha.aeic", Arrays.copyOf(rgba, rgba.length - 3));

@@ -232,17 +232,18 @@ class TorchMirrorTest {
 
     /**
      * The checkerboard context's mirror (pytorch/aeic_torch/context.py): the anchors' ŷ and c_x agree with the Java
-     * codec's to 1e-3 of their magnitude, and what train_context.py exports is a file that WriteTables turns into a
-     * codec model with the same weights.
+     * codec's to 1e-3 of their magnitude (in three passes also c_1 on pass 1's grid), and what train_context.py
+     * exports is a file that WriteTables turns into a codec model with the same weights.
      */
-    @Test
-    void pytorchMirrorComputesTheJavaCheckerboardContext(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void pytorchMirrorComputesTheJavaCheckerboardContext(boolean threePass, @TempDir Path dir) throws Exception {
         String python = pythonWithTorch();
         Assumptions.assumeTrue(python != null, "no python3 with PyTorch found: context mirror check skipped");
         Random r = new Random(9);
         FactorizedModel net = new FactorizedModel(6, 5);
         net.initRandom(10);
-        CheckerboardModel context = new CheckerboardModel(6, 5);
+        CheckerboardModel context = new CheckerboardModel(6, 5, threePass);
         context.initRandom(11);
         List<RateLevel> levels = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -276,6 +277,17 @@ class TorchMirrorTest {
         write(dir.resolve("y.bin"), y.data);
         write(dir.resolve("anchors.bin"), a.data);
         write(dir.resolve("musigma.bin"), context.predict(a).data);
+        if (threePass) { // pass 1 (row and column even) on its half-resolution grid, and c_1 of it
+            Tensor q = new Tensor(5, 5, 7);
+            for (int c = 0; c < 5; c++) {
+                for (int row = 0; row < 9; row += 2) {
+                    for (int x = 0; x < 14; x += 2) {
+                        q.data[(c * 5 + row / 2) * 7 + x / 2] = a.data[(c * 9 + row) * 14 + x];
+                    }
+                }
+            }
+            write(dir.resolve("musigma1.bin"), context.predictPass2(q).data);
+        }
         Files.writeString(dir.resolve("shape.txt"), "5 9 14 1");
         String report = runPython(python, Path.of("..", "pytorch", "check_context.py"), dir);
         assertTrue(report.contains("context mirror matches"), report);
@@ -287,6 +299,7 @@ class TorchMirrorTest {
             assertArrayEquals(p.data, ModelFiles.extraTensor(back, p.name), p.name);
         }
         assertArrayEquals(level.gain(), loaded.levels.get(1).gain());
+        assertEquals(context.kind(), back.getArchitecture().getKind());
     }
 
     private static String runPython(String python, Path script, Path dir) throws IOException, InterruptedException {
