@@ -80,6 +80,8 @@ def main(argv):
         groups.append({"params": list(sub.parameters()), "scale": 1.0})
     opt = torch.optim.Adam(groups, lr=args.lr)
     step, wall_before, best = T.resume(args, state_path, opt, rng, step, wall_before, best)
+    for g, spec in zip(opt.param_groups, groups):  # a resumed optimizer brings its old factors: these args win
+        g["scale"] = spec["scale"]
     weights, pick, stop = T.loop_setup(levels, train)
     L, B, c = len(levels), args.batch, args.crop
     print("training the checkerboard context of %s: N=%d M=%d, %d levels, %d latents, %d validation images, batch %d"

@@ -15,7 +15,7 @@ import org.aeic.codec.tiling.Tiling;
  */
 public record EncodeOptions(double quality, String modelId, int threads, ContainerLimits limits, int tileSize) {
     /**
-     * Quality 4: on the bundled default {@code aeic-cb-n128m192}, Kodak 0.359 bpp at 30.27 dB (the factorized
+     * Quality 4: on the bundled default {@code aeic-cb3-n128m192}, Kodak 0.346 bpp at 30.27 dB (the factorized
      * {@code aeic-vr-n128m192} it was built on: 0.402 bpp at 30.25 dB); libjpeg-turbo needs about 0.58 bpp for that
      * quality.
      */
