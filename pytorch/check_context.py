@@ -41,7 +41,7 @@ def main(d):
             close("c_1 mu, sigma", torch.cat([mu1, sigma1], 1), load(d, "musigma1.bin"), failures)
             bits = C.rates3(ctx, sub, lv.log_gain[None], lv.prior[None], y, None, coded=True)
         else:
-            bits = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y)
+            bits = C.rates(ctx, lv.log_gain[None], lv.prior[None], y, None, coded=True)
         print("ideal bits of the latent per pass: " + ", ".join("%.1f" % b.item() for b in bits))
         if not all(b.item() > 0 for b in bits):
             failures.append("rate")

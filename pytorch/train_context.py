@@ -100,8 +100,8 @@ def main(argv):
                                                                None, coded=True))
                         pixels += y.shape[1] * y.shape[2] * 256
                         continue
-                    ba, bn = C.coded_rates(ctx, lv.log_gain[None], lv.prior[None], y[None],
-                                                   torch.tensor([li]) if per_level else None)
+                    ba, bn = C.rates(ctx, lv.log_gain[None], lv.prior[None], y[None], None,
+                                             torch.tensor([li]) if per_level else None, coded=True)
                     bits += (ba + bn).item()
                     pixels += y.shape[1] * y.shape[2] * 256
                 out.append((bits / pixels, base[li] / pixels))
@@ -110,21 +110,10 @@ def main(argv):
     def checkpoint(now):
         nonlocal best
         wall = wall_before + now - start
-        v = validate()
-        saving = [100 * (h / f - 1) for h, f in v]
-        mean = sum(saving) / len(saving)
-        notes = "frozen transforms and levels of %s; batch=%d crop=%d lr=%s; valset bpp vs factorized per level: %s" % (
-            args.init, B, c, args.lr, " ".join("%+.1f%%" % s for s in saving))
-        write(args.out, model_id, net, levels, ctx, args, step, wall, notes, sub)
-        if mean < best:
-            best = mean
-            write(args.out.rsplit(".", 1)[0] + ".best.aeicm", model_id, net, levels, ctx, args, step, wall, notes, sub)
-        torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall, "best": best,
-                    "rng": rng.bit_generator.state}, state_path + ".tmp")
-        os.replace(state_path + ".tmp", state_path)
-        print("checkpoint step %d (%.0f s): valset bpp per level %s; vs factorized %s (mean %+.2f%%, best %+.2f%%)"
-              % (step, wall, " ".join("%.4f" % h for h, _ in v), " ".join("%+.1f%%" % s for s in saving), mean,
-                 best), flush=True)
+        best = T.keep(args, validate(), "frozen transforms and levels of %s; batch=%d crop=%d lr=%s" % (
+            args.init, B, c, args.lr),
+            lambda path, notes: write(path, model_id, net, levels, ctx, args, step, wall, notes, sub),
+            opt, rng, step, wall, best, state_path)
 
     total = args.minutes * 60
     while step < args.steps and not stop["now"]:

@@ -140,6 +140,26 @@ def resume(args, state_path, opt, rng, step, wall, best):
     return state["step"], state["wall"], state["best"]
 
 
+def keep(args, v, settings, write_to, opt, rng, step, wall, best, state_path):
+    """A checkpoint from the valset's (bpp, factorized bpp) per level: OUT by write_to(path, notes), OUT.best.aeicm
+    too when the mean saving beats best, the optimizer's state (atomically), and the line printed. Returns the best
+    mean saving."""
+    saving = [100 * (h / f - 1) for h, f in v]
+    mean = sum(saving) / len(saving)
+    notes = "%s; valset bpp vs factorized per level: %s" % (settings, " ".join("%+.1f%%" % x for x in saving))
+    write_to(args.out, notes)
+    if mean < best:
+        best = mean
+        write_to(args.out.rsplit(".", 1)[0] + ".best.aeicm", notes)
+    torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall, "best": best,
+                "rng": rng.bit_generator.state}, state_path + ".tmp")
+    os.replace(state_path + ".tmp", state_path)
+    print("checkpoint step %d (%.0f s): valset bpp per level %s; vs factorized %s (mean %+.2f%%, best %+.2f%%)"
+          % (step, wall, " ".join("%.4f" % h for h, _ in v), " ".join("%+.1f%%" % x for x in saving), mean, best),
+          flush=True)
+    return best
+
+
 def loop_setup(levels, train):
     """Level weights, the chance of each latent being picked (its area), and a flag SIGTERM/SIGINT set to stop."""
     area = np.array([y.shape[1] * y.shape[2] for y in train], dtype=np.float64)
@@ -237,22 +257,11 @@ def main(argv):
     def checkpoint(now):
         nonlocal best
         wall = wall_before + now - start
-        v = validate(hp, levels, z_levels, val, base)
-        saving = [100 * (h / f - 1) for h, f in v]
-        mean = sum(saving) / len(saving)
-        notes = "frozen transforms of %s; batch=%d crop=%d lr=%s level-lr=%s; valset bpp vs factorized per level: %s" % (
-            args.init, B, c, args.lr, args.level_lr, " ".join("%+.1f%%" % s for s in saving))
-        write(args.out, model_id, net, levels, hp, z_levels, args, step, wall, notes)
-        if mean < best:
-            best = mean
-            write(args.out.rsplit(".", 1)[0] + ".best.aeicm", model_id, net, levels, hp, z_levels, args, step, wall,
-                  notes)
-        torch.save({"optimizer": opt.state_dict(), "step": step, "wall": wall, "best": best,
-                    "rng": rng.bit_generator.state}, state_path + ".tmp")
-        os.replace(state_path + ".tmp", state_path)
-        print("checkpoint step %d (%.0f s): valset bpp per level %s; vs factorized %s (mean %+.2f%%, best %+.2f%%)"
-              % (step, wall, " ".join("%.4f" % h for h, _ in v), " ".join("%+.1f%%" % s for s in saving), mean,
-                 best), flush=True)
+        best = keep(args, validate(hp, levels, z_levels, val, base),
+                    "frozen transforms of %s; batch=%d crop=%d lr=%s level-lr=%s" % (
+                        args.init, B, c, args.lr, args.level_lr),
+                    lambda path, notes: write(path, model_id, net, levels, hp, z_levels, args, step, wall, notes),
+                    opt, rng, step, wall, best, state_path)
 
     total = args.minutes * 60
     while step < args.steps and not stop["now"]:

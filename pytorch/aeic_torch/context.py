@@ -47,10 +47,10 @@ class Checkerboard(nn.Module):
         return mu, sigma
 
 
-def rates(ctx, log_gain, prior, y, noise, level=None):
+def rates(ctx, log_gain, prior, y, noise, level=None, coded=False):
     """Bits per crop of the anchors (factorized prior, rounding as the codec) and of the other positions (Laplace
-    around the context's prediction, y with the noise added), at the levels given per crop: log_gain [B,M],
-    prior [B,M,9]."""
+    around the context's prediction), at the levels given per crop: log_gain [B,M], prior [B,M,9]. Training adds
+    the noise to the other positions; coded: they are rounded as the codec does it (noise unused)."""
     g = torch.exp(log_gain)[:, :, None, None]
     c = M.center(prior)[:, :, None, None]
     v = y * g
@@ -58,21 +58,8 @@ def rates(ctx, log_gain, prior, y, noise, level=None):
     s = torch.floor(v - c + 0.5)
     bits_a = (M.bits(prior, s + c) * a).sum(dim=(1, 2, 3))
     mu, sigma = ctx(((s + c) / g * a).detach(), level)
-    bits_n = (H.laplace_bits(v + noise - mu * g, H.scales_of(sigma, g)) * (1 - a)).sum(dim=(1, 2, 3))
-    return bits_a, bits_n
-
-
-def coded_rates(ctx, log_gain, prior, y, level=None):
-    """rates with rounding as the codec does it (no noise)."""
-    g = torch.exp(log_gain)[:, :, None, None]
-    c = M.center(prior)[:, :, None, None]
-    v = y * g
-    a = anchors(y.shape[2], y.shape[3], y.device)
-    s = torch.floor(v - c + 0.5)
-    bits_a = (M.bits(prior, s + c) * a).sum(dim=(1, 2, 3))
-    mu, sigma = ctx((s + c) / g * a, level)
-    q = torch.floor(v - mu * g + 0.5)
-    bits_n = (H.laplace_bits(q, H.scales_of(sigma, g)) * (1 - a)).sum(dim=(1, 2, 3))
+    d = torch.floor(v - mu * g + 0.5) if coded else v + noise - mu * g
+    bits_n = (H.laplace_bits(d, H.scales_of(sigma, g)) * (1 - a)).sum(dim=(1, 2, 3))
     return bits_a, bits_n
 
 

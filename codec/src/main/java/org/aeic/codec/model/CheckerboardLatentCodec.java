@@ -46,7 +46,7 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         boolean three = context.threePass();
         Tensor known = new Tensor(y.c, h, w); // ŷ of the anchors (both passes), 0 elsewhere
         Tensor quarter = three ? new Tensor(y.c, (h + 1) / 2, (w + 1) / 2) : null;
-        int[] first = factorizedPass(all, known, quarter, level);
+        int[] first = factorizedPass(all, null, known, quarter, level);
         byte[] firstBytes = LatentCoder.encode(first, channels(y.c, first.length / y.c), level.tables());
         try {
             if (!three) {
@@ -70,7 +70,7 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int[] s = LatentCoder.decode(data, part[0], part[1], channels(m, perChannel), level.tables());
         Tensor y = new Tensor(m, h, w);
         Tensor quarter = three ? new Tensor(m, (h + 1) / 2, (w + 1) / 2) : null;
-        placeFactorized(s, y, quarter, level);
+        factorizedPass(null, s, y, quarter, level);
         int start = part[0] + part[1];
         if (three) {
             int[] second = ScaleIndex.firstPart(data, start);
@@ -83,21 +83,26 @@ public final class CheckerboardLatentCodec implements LatentCodec {
 
     /**
      * The factorized pass, channel by channel: the anchors (row + column even), or pass 1 (row and column even) of a
-     * three-pass model, whose ŷ also go to {@code quarter}. Returns their symbols; their ŷ go to {@code known}.
+     * three-pass model, whose ŷ also go to {@code quarter}. Encoding takes each symbol from {@code all} (every
+     * position's) and returns the pass's; decoding takes them from {@code decoded} (the pass's) and returns it. Either
+     * way their ŷ = (s + center) / gain go to {@code known}.
      */
-    private int[] factorizedPass(int[] all, Tensor known, Tensor quarter, CodecModel.Level level) {
+    private static int[] factorizedPass(int[] all, int[] decoded, Tensor known, Tensor quarter,
+                                        CodecModel.Level level) {
         int h = known.h;
         int w = known.w;
         int plane = h * w;
-        int per = quarter != null ? quarter.plane() : anchorsPerChannel(h, w);
-        int[] out = new int[known.c * per];
+        int[] out = all != null
+                ? new int[known.c * (quarter != null ? quarter.plane() : anchorsPerChannel(h, w))] : decoded;
         int k = 0;
         for (int c = 0; c < known.c; c++) {
             for (int r = 0; r < h; r += quarter != null ? 2 : 1) {
                 for (int x = quarter != null ? 0 : r & 1; x < w; x += 2) {
                     int i = c * plane + r * w + x;
-                    out[k++] = all[i];
-                    known.data[i] = (all[i] + level.center()[c]) / level.gain()[c];
+                    if (all != null) {
+                        out[k] = all[i];
+                    }
+                    known.data[i] = (out[k++] + level.center()[c]) / level.gain()[c];
                     if (quarter != null) {
                         quarter.data[c * quarter.plane() + (r / 2) * quarter.w + x / 2] = known.data[i];
                     }
@@ -105,25 +110,6 @@ public final class CheckerboardLatentCodec implements LatentCodec {
             }
         }
         return out;
-    }
-
-    /** The decoder's side of {@link #factorizedPass}: ŷ of the decoded symbols into {@code y} (and {@code quarter}). */
-    private static void placeFactorized(int[] s, Tensor y, Tensor quarter, CodecModel.Level level) {
-        int h = y.h;
-        int w = y.w;
-        int plane = h * w;
-        int k = 0;
-        for (int c = 0; c < y.c; c++) {
-            for (int r = 0; r < h; r += quarter != null ? 2 : 1) {
-                for (int x = quarter != null ? 0 : r & 1; x < w; x += 2) {
-                    int i = c * plane + r * w + x;
-                    y.data[i] = (s[k++] + level.center()[c]) / level.gain()[c];
-                    if (quarter != null) {
-                        quarter.data[c * quarter.plane() + (r / 2) * quarter.w + x / 2] = y.data[i];
-                    }
-                }
-            }
-        }
     }
 
     /**
