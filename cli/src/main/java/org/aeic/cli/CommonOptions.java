@@ -57,10 +57,8 @@ final class CommonOptions {
     }
 
     /** The description of the model the command codes with. */
-    ModelInfo modelInfo(ModelRegistry r) throws CliException {
-        String id = modelId(r);
-        return r.list().stream().filter(m -> m.id().equals(id)).findFirst()
-                .orElseThrow(() -> new CliException("no model available: this build bundles none and none was given"));
+    ModelInfo modelInfo(ModelRegistry r) throws AeicException {
+        return r.info(modelId(r)); // reads only this model
     }
 
     /** --model names a bundled model (and no file of that name exists): its id; else null. */
@@ -69,7 +67,7 @@ final class CommonOptions {
             return null;
         }
         String name = model.toString();
-        return r.list().stream().anyMatch(m -> m.id().equals(name)) ? name : null;
+        return r.ids().contains(name) ? name : null;
     }
 
     /** Standard input and output of this run. */

@@ -44,6 +44,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && java.util.Set.of("compress", "decompress", "eval", "train").contains(args[0])) {
+            // the kernel compiles on the second core while picocli starts and the input and model are read
+            org.aeic.codec.tensor.Gemm.warmUpInBackground();
+        }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // no command needs a display; eval draws its plot off-screen
         }
@@ -114,7 +118,7 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             return new String[] {"aeic " + AeicVersion.VERSION + " (GEMM: "
-                    + org.aeic.codec.tensor.Gemm.kernelName() + ")"};
+                    + org.aeic.codec.tensor.Gemm.kernelDescription() + ")"};
         }
     }
 }

@@ -60,10 +60,7 @@ final class RateSearch {
     }
 
     Result run() throws AeicException {
-        ModelInfo model = registry.list().stream().filter(m -> m.id().equals(
-                opts.modelId() == null ? registry.defaultId() : opts.modelId())).findFirst()
-                .orElseThrow(() -> new AeicException(AeicException.Kind.UNSUPPORTED,
-                        "unknown model id '" + opts.modelId() + "'"));
+        ModelInfo model = registry.info(opts.modelId());
         List<Float> qualities = model.qualities().stream().filter(q -> q >= 1 && q <= 8).toList();
         if (qualities.isEmpty()) {
             throw new AeicException(AeicException.Kind.UNSUPPORTED,

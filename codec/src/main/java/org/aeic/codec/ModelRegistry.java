@@ -14,26 +14,80 @@ import java.util.Map;
 import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.model.CodecModel;
 import org.aeic.codec.model.ModelFiles;
+import org.aeic.codec.tensor.Gemm;
 
 /**
  * The models a coder can use: those bundled in the codec jar (listed in
  * {@code org/aeic/codec/models/models.index}, the first being the default) plus model files the
- * user adds. Bundled models are loaded once, lazily, and shared.
+ * user adds. A bundled model's id is its file name without {@code .aeicm}; each is parsed on first
+ * use (about 0.3 s per model for a one-shot command, which codes with one) and then shared.
  */
 public final class ModelRegistry {
     private static final String RESOURCE_DIR = "/org/aeic/codec/models/";
+    private static final String SUFFIX = ".aeicm";
     private static volatile ModelRegistry bundled;
 
-    private final Map<String, CodecModel> models;
+    private final Map<String, Entry> models;
     private final String defaultId;
 
-    private ModelRegistry(Map<String, CodecModel> models, String defaultId) {
+    /** A model by id: loaded, or a bundled resource read on first use. */
+    private static final class Entry {
+        private final String id;
+        private final String resource;
+        private volatile CodecModel model;
+
+        Entry(CodecModel model) {
+            this.id = model.id;
+            this.resource = null;
+            this.model = model;
+        }
+
+        Entry(String id, String resource) {
+            this.id = id;
+            this.resource = resource;
+        }
+
+        CodecModel get() throws AeicException {
+            CodecModel m = model;
+            if (m == null) {
+                synchronized (this) {
+                    m = model;
+                    if (m == null) {
+                        model = m = load();
+                    }
+                }
+            }
+            return m;
+        }
+
+        boolean loaded() {
+            return model != null;
+        }
+
+        private CodecModel load() throws AeicException {
+            try (InputStream in = ModelRegistry.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new AeicException("bundled model " + resource + " is missing from the jar");
+                }
+                CodecModel m = ModelFiles.load(ModelFiles.readCapped(in));
+                if (!m.id.equals(id)) { // the index names files; the id inside must match the name
+                    throw new AeicException("bundled model " + resource + " has id '" + m.id + "', not '" + id + "'");
+                }
+                return m;
+            } catch (IOException e) {
+                throw new AeicException("cannot read bundled model " + resource + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private ModelRegistry(Map<String, Entry> models, String defaultId) {
         this.models = models;
         this.defaultId = defaultId;
     }
 
     /** The models inside the codec jar. */
     public static ModelRegistry bundled() throws AeicException {
+        Gemm.warmUpInBackground(); // compiles while the caller reads its input and the model
         ModelRegistry r = bundled;
         if (r == null) {
             synchronized (ModelRegistry.class) {
@@ -51,8 +105,8 @@ public final class ModelRegistry {
         return new ModelRegistry(new LinkedHashMap<>(), null);
     }
 
-    private static ModelRegistry loadBundled() throws AeicException {
-        Map<String, CodecModel> map = new LinkedHashMap<>();
+    static ModelRegistry loadBundled() throws AeicException {
+        Map<String, Entry> map = new LinkedHashMap<>();
         InputStream index = ModelRegistry.class.getResourceAsStream(RESOURCE_DIR + "models.index");
         if (index == null) {
             return new ModelRegistry(map, null);
@@ -65,17 +119,15 @@ public final class ModelRegistry {
                     names.add(line);
                 }
             }
-            for (String name : names) {
-                try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE_DIR + name)) {
-                    if (in == null) {
-                        throw new AeicException("bundled model " + name + " is missing from the jar");
-                    }
-                    CodecModel m = ModelFiles.load(ModelFiles.readCapped(in));
-                    map.put(m.id, m);
-                }
-            }
         } catch (IOException e) {
             throw new AeicException("cannot read bundled models: " + e.getMessage(), e);
+        }
+        for (String name : names) {
+            if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
+                throw new AeicException("models.index: '" + name + "' is not a model file name (*" + SUFFIX + ")");
+            }
+            String id = name.substring(0, name.length() - SUFFIX.length());
+            map.put(id, new Entry(id, RESOURCE_DIR + name));
         }
         return new ModelRegistry(map, map.isEmpty() ? null : map.keySet().iterator().next());
     }
@@ -99,8 +151,8 @@ public final class ModelRegistry {
     }
 
     ModelRegistry with(CodecModel m) {
-        Map<String, CodecModel> map = new LinkedHashMap<>();
-        map.put(m.id, m);
+        Map<String, Entry> map = new LinkedHashMap<>();
+        map.put(m.id, new Entry(m));
         models.forEach(map::putIfAbsent);
         return new ModelRegistry(map, m.id);
     }
@@ -114,13 +166,23 @@ public final class ModelRegistry {
         return defaultId;
     }
 
-    /** Public description of every model: id, qualities and provenance. */
-    public List<ModelInfo> list() {
+    /** Public description of every model: id, qualities and provenance (loads them all). */
+    public List<ModelInfo> list() throws AeicException {
         List<ModelInfo> out = new ArrayList<>();
-        for (CodecModel m : models.values()) {
-            out.add(ModelInfo.of(m));
+        for (Entry e : models.values()) {
+            out.add(ModelInfo.of(e.get()));
         }
         return out;
+    }
+
+    /** Description of one model ({@code null}: the default), loading only that one. */
+    public ModelInfo info(String id) throws AeicException {
+        return ModelInfo.of(require(id));
+    }
+
+    /** How many models have been read so far (tests: a one-model command reads one). */
+    int loadedCount() {
+        return (int) models.values().stream().filter(Entry::loaded).count();
     }
 
     CodecModel require(String id) throws AeicException {
@@ -129,13 +191,13 @@ public final class ModelRegistry {
                 throw new AeicException(Kind.UNSUPPORTED,
                         "no model available: this build bundles none and none was given");
             }
-            return models.get(defaultId);
+            return models.get(defaultId).get();
         }
-        CodecModel m = models.get(id);
+        Entry m = models.get(id);
         if (m == null) {
             throw new AeicException(Kind.UNSUPPORTED, "unknown model id '" + id + "' (available: "
                     + (models.isEmpty() ? "none" : String.join(", ", models.keySet())) + ")");
         }
-        return m;
+        return m.get();
     }
 }

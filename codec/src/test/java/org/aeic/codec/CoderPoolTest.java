@@ -21,6 +21,27 @@ class CoderPoolTest {
     }
 
     @Test
+    void eachCallingThreadKeepsOnePoolOfTheThreadsAskedFor() throws Exception {
+        java.util.concurrent.ForkJoinPool first = CoderPool.inPool(2, java.util.concurrent.ForkJoinTask::getPool);
+        assertEquals(2, first.getParallelism());
+        assertSame(first, CoderPool.inPool(2, java.util.concurrent.ForkJoinTask::getPool));
+        java.util.concurrent.ForkJoinPool[] other = new java.util.concurrent.ForkJoinPool[1];
+        Thread t = new Thread(() -> {
+            try {
+                other[0] = CoderPool.inPool(2, java.util.concurrent.ForkJoinTask::getPool);
+            } catch (AeicException e) {
+                throw new AssertionError(e);
+            }
+        });
+        t.start();
+        t.join();
+        org.junit.jupiter.api.Assertions.assertNotSame(first, other[0]); // a server's workers never queue on one
+        java.util.concurrent.ForkJoinPool three = CoderPool.inPool(3, java.util.concurrent.ForkJoinTask::getPool);
+        assertEquals(3, three.getParallelism());
+        org.junit.jupiter.api.Assertions.assertTrue(first.isShutdown());
+    }
+
+    @Test
     void uncheckedExceptionsStayUnchecked() {
         RuntimeException e = assertThrows(RuntimeException.class, () -> CoderPool.inPool(1, () -> {
             throw new IllegalStateException("bug");

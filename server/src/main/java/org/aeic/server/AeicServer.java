@@ -21,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,7 @@ public final class AeicServer {
     private final WorkerPool pool;
     private final Coding coding;
     private final ModelRegistry registry;
+    private final List<ModelInfo> modelInfos; // read once at start: every bundled model is loaded then
     private final WebAssets assets;
     /** The upload endpoint, or null without a store. */
     private final ImagesApi images;
@@ -81,11 +83,12 @@ public final class AeicServer {
     private CompletableFuture<Void> stopping;
 
     private AeicServer(ServerConfig config, Vertx vertx, ServerMetrics metrics, ModelRegistry registry,
-                       StoreSettings store) {
+                       List<ModelInfo> modelInfos, StoreSettings store) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
         this.registry = registry;
+        this.modelInfos = modelInfos;
         this.pool = new WorkerPool(config.workers(), config.queueLength());
         this.coding = new Coding(config.maxPixels(), registry);
         this.assets = WebAssets.load();
@@ -113,8 +116,10 @@ public final class AeicServer {
     /** Starts a server with the bundled models; {@code store} may be null. */
     public static Future<AeicServer> start(ServerConfig config, StoreSettings store) {
         ModelRegistry registry;
+        List<ModelInfo> modelInfos;
         try {
             registry = ModelRegistry.bundled();
+            modelInfos = registry.list(); // a server loads all its models before it takes a request
         } catch (AeicException e) {
             return Future.failedFuture(e);
         }
@@ -135,7 +140,7 @@ public final class AeicServer {
                         .setFileCachingEnabled(false));
         Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics.registry))
                 .build();
-        AeicServer server = new AeicServer(config, vertx, metrics, registry, store);
+        AeicServer server = new AeicServer(config, vertx, metrics, registry, modelInfos, store);
         // a failure is reported at once and Vert.x closed behind it: a callback bound to an event loop that is
         // being closed would never run, and the caller would wait for nothing
         java.util.concurrent.CompletableFuture<AeicServer> started = new java.util.concurrent.CompletableFuture<>();
@@ -353,7 +358,7 @@ public final class AeicServer {
 
     private void models(RoutingContext ctx) {
         JsonArray list = new JsonArray();
-        for (ModelInfo m : registry.list()) {
+        for (ModelInfo m : modelInfos) {
             list.add(new JsonObject()
                     .put("id", m.id())
                     .put("default", m.id().equals(registry.defaultId()))

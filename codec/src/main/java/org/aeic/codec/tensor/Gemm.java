@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 public final class Gemm {
     private static final GemmKernel KERNEL = select();
     private static final int MIN_PARALLEL_COLUMNS = 256;
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gemm() {
     }
@@ -35,9 +37,27 @@ public final class Gemm {
         return new ScalarGemm();
     }
 
+    /**
+     * Starts compiling the kernel on a background daemon thread, once per JVM, so that a short-lived process
+     * (one CLI command) reaches the compiled kernel while it still reads its input and model. Off with
+     * {@code -Daeic.gemm.warmUp=false}.
+     */
+    public static void warmUpInBackground() {
+        if (Boolean.parseBoolean(System.getProperty("aeic.gemm.warmUp", "true")) && WARMING.compareAndSet(false, true)) {
+            Thread t = new Thread(KERNEL::warmUp, "aeic-gemm-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     /** Name of the kernel in use, "vector" or "scalar". */
     public static String kernelName() {
         return KERNEL instanceof ScalarGemm ? "scalar" : "vector";
+    }
+
+    /** The kernel and its register tile, e.g. "vector, 6x4x16 tile" (rows x vectors x floats), for reports. */
+    public static String kernelDescription() {
+        return KERNEL instanceof ScalarGemm ? "scalar" : "vector, " + VectorGemm.tile() + " tile";
     }
 
     /** {@code C[m x n] += A[m x k] * B[k x n]}, on the calling thread only. */

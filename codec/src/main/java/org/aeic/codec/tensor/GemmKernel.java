@@ -22,4 +22,11 @@ interface GemmKernel {
                 float[] a, int aOff, int lda,
                 float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc);
+
+    /**
+     * Runs the kernel on small scratch matrices of every shape it handles (full tiles, edge tiles, tails), so
+     * that the JIT has compiled all of it before the first large product. Results elsewhere are unaffected.
+     */
+    default void warmUp() {
+    }
 }

@@ -5,14 +5,48 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-tiled GEMM on the JDK Vector API (incubator in Java 17, so this class is only loaded
- * when the module is present). A 4 x 4L micro-tile of C lives in 16 vector registers across a
- * k-block; the k-block of B stays in L1/L2 while all rows of A sweep over it.
+ * when the module is present). A micro-tile of C, MR rows by NV vectors, lives in registers across a
+ * k-block; the k-block of B stays in L1/L2 while all rows of A sweep over it. The tile is chosen by
+ * the vector width, for the register file that comes with it:
+ * <ul>
+ *   <li>512-bit vectors (AVX-512, 32 registers): 6 x 4 vectors, 24 accumulators + 4 of B + 1 broadcast;</li>
+ *   <li>narrower (AVX2 and SSE, 16 registers): 4 x 3 vectors, 12 + 3 + 1, so nothing spills (the 4 x 4
+ *       tile that suits AVX-512 needs all 16 for its accumulators and ran at 42 % of AVX2's FMA peak).</li>
+ * </ul>
+ * Every path, tails included, updates each element of C with one fma chain in ascending k, so the
+ * tile shape never changes a bit.
  */
 final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final boolean WIDE = L >= 16;
+    private static final int MR = WIDE ? 6 : 4;
+    private static final int NR = (WIDE ? 4 : 3) * L;
     private static final int KC = 128;
-    private static final int NC = 512;
+    private static final int NC = WIDE ? 512 : 768; // a multiple of NR
+    private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
+
+    /** The micro-tile, for reports: "6x4x16" is 6 rows by 4 vectors of 16 floats. */
+    static String tile() {
+        return MR + "x" + NR / L + "x" + L;
+    }
+
+    /**
+     * Until C2 has compiled them, Vector API calls run a Java fallback that allocates on every operation, about
+     * a hundred times slower: without this, a one-shot command spends seconds there (JFR: 40 % of a decode).
+     */
+    @Override
+    public void warmUp() {
+        int m = MR + 5; // a full tile, a 4-row group, single rows
+        int n = 2 * NR + L + 3; // two full tiles, one vector column, a scalar tail
+        int k = 4;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[m * n];
+        for (int i = 0; i < WARM_UP_CALLS; i++) {
+            gemm(m, n, k, a, 0, k, b, 0, n, c, 0, n);
+        }
+    }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -22,61 +56,94 @@ final class VectorGemm implements GemmKernel {
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int jEnd = j0 + Math.min(NC, n - j0);
                 int i = 0;
-                for (; i + 4 <= m; i += 4) {
+                for (; i + MR <= m; i += MR) {
+                    int ai = aOff + i * lda + k0;
                     int j = j0;
-                    for (; j + 4 * L <= jEnd; j += 4 * L) {
-                        micro4x4(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    for (; j + NR <= jEnd; j += NR) {
+                        int bi = bOff + k0 * ldb + j;
+                        int ci = cOff + i * ldc + j;
+                        if (WIDE) {
+                            micro6x4(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+                        } else {
+                            micro4x3(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+                        }
                     }
-                    for (; j + L <= jEnd; j += L) {
-                        micro4x1(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-                    }
-                    if (j < jEnd) {
-                        scalar(4, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-                    }
+                    edge(i, MR, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
                 }
-                for (; i < m; i++) {
-                    int j = j0;
-                    for (; j + L <= jEnd; j += L) {
-                        micro1x1(kc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j);
-                    }
-                    if (j < jEnd) {
-                        scalar(1, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-                    }
-                }
+                edge(i, m - i, j0, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
         }
     }
 
-    private static void micro4x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
-                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + 3 * L);
-        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L),
-                c12 = FloatVector.fromArray(S, c, c1 + 2 * L), c13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, c2), c21 = FloatVector.fromArray(S, c, c2 + L),
-                c22 = FloatVector.fromArray(S, c, c2 + 2 * L), c23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, c3), c31 = FloatVector.fromArray(S, c, c3 + L),
-                c32 = FloatVector.fromArray(S, c, c3 + 2 * L), c33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int kk = 0; kk < kc; kk++) {
-            int bk = bi + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L),
-                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+    /** Rows {@code [i0, i0+rows)} by columns {@code [j0, jEnd)}: groups of 4 rows, then single rows; vectors, then scalars. */
+    private static void edge(int i0, int rows, int j0, int jEnd, int kc, int k0, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (j0 >= jEnd || rows <= 0) {
+            return;
         }
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L); c03.intoArray(c, ci + 3 * L);
-        c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L); c13.intoArray(c, c1 + 3 * L);
-        c20.intoArray(c, c2); c21.intoArray(c, c2 + L); c22.intoArray(c, c2 + 2 * L); c23.intoArray(c, c2 + 3 * L);
-        c30.intoArray(c, c3); c31.intoArray(c, c3 + L); c32.intoArray(c, c3 + 2 * L); c33.intoArray(c, c3 + 3 * L);
+        int i = i0;
+        for (; i + 4 <= i0 + rows; i += 4) {
+            int j = j0;
+            for (; j + L <= jEnd; j += L) {
+                micro4x1(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
+            if (j < jEnd) {
+                scalar(4, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
+        }
+        for (; i < i0 + rows; i++) {
+            int j = j0;
+            for (; j + L <= jEnd; j += L) {
+                micro1x1(kc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j);
+            }
+            if (j < jEnd) {
+                scalar(1, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+            }
+        }
     }
 
+    private static void micro6x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc,c4=c3+ldc,c5=c4+ldc;
+        FloatVector c00=FloatVector.fromArray(S,c,ci), c01=FloatVector.fromArray(S,c,ci+L), c02=FloatVector.fromArray(S,c,ci+2*L), c03=FloatVector.fromArray(S,c,ci+3*L);
+        FloatVector c10=FloatVector.fromArray(S,c,c1), c11=FloatVector.fromArray(S,c,c1+L), c12=FloatVector.fromArray(S,c,c1+2*L), c13=FloatVector.fromArray(S,c,c1+3*L);
+        FloatVector c20=FloatVector.fromArray(S,c,c2), c21=FloatVector.fromArray(S,c,c2+L), c22=FloatVector.fromArray(S,c,c2+2*L), c23=FloatVector.fromArray(S,c,c2+3*L);
+        FloatVector c30=FloatVector.fromArray(S,c,c3), c31=FloatVector.fromArray(S,c,c3+L), c32=FloatVector.fromArray(S,c,c3+2*L), c33=FloatVector.fromArray(S,c,c3+3*L);
+        FloatVector c40=FloatVector.fromArray(S,c,c4), c41=FloatVector.fromArray(S,c,c4+L), c42=FloatVector.fromArray(S,c,c4+2*L), c43=FloatVector.fromArray(S,c,c4+3*L);
+        FloatVector c50=FloatVector.fromArray(S,c,c5), c51=FloatVector.fromArray(S,c,c5+L), c52=FloatVector.fromArray(S,c,c5+2*L), c53=FloatVector.fromArray(S,c,c5+3*L);
+        int a1=ai+lda,a2=a1+lda,a3=a2+lda,a4=a3+lda,a5=a4+lda;
+        for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
+          FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L), b3=FloatVector.fromArray(S,b,bk+3*L);
+          FloatVector x=FloatVector.broadcast(S,a[ai+kk]); c00=x.fma(b0,c00); c01=x.fma(b1,c01); c02=x.fma(b2,c02); c03=x.fma(b3,c03);
+          x=FloatVector.broadcast(S,a[a1+kk]); c10=x.fma(b0,c10); c11=x.fma(b1,c11); c12=x.fma(b2,c12); c13=x.fma(b3,c13);
+          x=FloatVector.broadcast(S,a[a2+kk]); c20=x.fma(b0,c20); c21=x.fma(b1,c21); c22=x.fma(b2,c22); c23=x.fma(b3,c23);
+          x=FloatVector.broadcast(S,a[a3+kk]); c30=x.fma(b0,c30); c31=x.fma(b1,c31); c32=x.fma(b2,c32); c33=x.fma(b3,c33);
+          x=FloatVector.broadcast(S,a[a4+kk]); c40=x.fma(b0,c40); c41=x.fma(b1,c41); c42=x.fma(b2,c42); c43=x.fma(b3,c43);
+          x=FloatVector.broadcast(S,a[a5+kk]); c50=x.fma(b0,c50); c51=x.fma(b1,c51); c52=x.fma(b2,c52); c53=x.fma(b3,c53);
+        }
+        c00.intoArray(c,ci); c01.intoArray(c,ci+L); c02.intoArray(c,ci+2*L); c03.intoArray(c,ci+3*L);
+        c10.intoArray(c,c1); c11.intoArray(c,c1+L); c12.intoArray(c,c1+2*L); c13.intoArray(c,c1+3*L);
+        c20.intoArray(c,c2); c21.intoArray(c,c2+L); c22.intoArray(c,c2+2*L); c23.intoArray(c,c2+3*L);
+        c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L); c33.intoArray(c,c3+3*L);
+        c40.intoArray(c,c4); c41.intoArray(c,c4+L); c42.intoArray(c,c4+2*L); c43.intoArray(c,c4+3*L);
+        c50.intoArray(c,c5); c51.intoArray(c,c5+L); c52.intoArray(c,c5+2*L); c53.intoArray(c,c5+3*L);
+    }
+    private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc;
+        FloatVector c00=FloatVector.fromArray(S,c,ci), c01=FloatVector.fromArray(S,c,ci+L), c02=FloatVector.fromArray(S,c,ci+2*L);
+        FloatVector c10=FloatVector.fromArray(S,c,c1), c11=FloatVector.fromArray(S,c,c1+L), c12=FloatVector.fromArray(S,c,c1+2*L);
+        FloatVector c20=FloatVector.fromArray(S,c,c2), c21=FloatVector.fromArray(S,c,c2+L), c22=FloatVector.fromArray(S,c,c2+2*L);
+        FloatVector c30=FloatVector.fromArray(S,c,c3), c31=FloatVector.fromArray(S,c,c3+L), c32=FloatVector.fromArray(S,c,c3+2*L);
+        int a1=ai+lda,a2=a1+lda,a3=a2+lda;
+        for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
+          FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L);
+          FloatVector x=FloatVector.broadcast(S,a[ai+kk]); c00=x.fma(b0,c00); c01=x.fma(b1,c01); c02=x.fma(b2,c02);
+          x=FloatVector.broadcast(S,a[a1+kk]); c10=x.fma(b0,c10); c11=x.fma(b1,c11); c12=x.fma(b2,c12);
+          x=FloatVector.broadcast(S,a[a2+kk]); c20=x.fma(b0,c20); c21=x.fma(b1,c21); c22=x.fma(b2,c22);
+          x=FloatVector.broadcast(S,a[a3+kk]); c30=x.fma(b0,c30); c31=x.fma(b1,c31); c32=x.fma(b2,c32);
+        }
+        c00.intoArray(c,ci); c01.intoArray(c,ci+L); c02.intoArray(c,ci+2*L); c10.intoArray(c,c1); c11.intoArray(c,c1+L); c12.intoArray(c,c1+2*L);
+        c20.intoArray(c,c2); c21.intoArray(c,c2+L); c22.intoArray(c,c2+2*L); c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L);
+    }
     private static void micro4x1(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         FloatVector c0v = FloatVector.fromArray(S, c, ci), c1v = FloatVector.fromArray(S, c, c1),
