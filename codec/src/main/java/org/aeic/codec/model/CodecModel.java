@@ -51,7 +51,8 @@ public final class CodecModel {
         this.hyper = hyper;
         this.latentCodec = latentCodec;
         this.levels = List.copyOf(levels);
-        this.file = file;
+        // the header only: the weights live in the layers, and a second copy held 17 MB of the decoder's heap
+        this.file = file.getTensorsCount() == 0 ? file : file.toBuilder().clearTensors().build();
         this.trained = trained.size() == levels.size() ? List.copyOf(trained) : List.of();
     }
 

@@ -7,6 +7,7 @@ import org.aeic.codec.tensor.Tensor;
  * One differentiable stage of a transform. The same forward code serves the codec and the trainer:
  * with a null tape it runs inference (parallel, memory-bounded); with a tape it records what
  * {@link #backward} needs and runs on the calling thread (the trainer parallelises over samples).
+ * Inference may consume its input (GDN normalises in place): pass a tensor nothing else still reads.
  */
 public interface Layer {
     Tensor forward(Tensor x, Tape tape);
