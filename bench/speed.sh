@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# AEIC's speed next to AVIF's and WebP's command-line tools, measured in one run on this machine:
+#  - warm: `aeic eval` (encode and decode per image in a warm JVM, after one untimed warm-up) over IMAGES_DIR;
+#  - one-shot: whole `aeic compress` and `aeic decompress` processes (bin/aeic) on the first image, median of RUNS,
+#    with peak RSS;
+#  - avifenc -s 6 / avifdec and cwebp -m 6 / dwebp (where installed), each a process per image, over the same
+#    images (mean seconds per image), and on the first image (median of RUNS);
+#  - ratios: AEIC's time divided by the tool's.
+# The tools write PNG, as `aeic decompress` does (avifdec and dwebp with their default PNG output).
+#
+#   bench/speed.sh [IMAGES_DIR] [QUALITY] [RUNS] [AEIC]
+#   bench/speed.sh ../shared/datasets/kodak 4 5
+#
+# AEIC is the launcher to time (default bin/aeic; another build's launcher compares two versions). The tools'
+# settings: avifenc --min 42 --max 42 -s 6 (about AEIC's quality-4 rate on Kodak), cwebp -q 75 -m 6.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=${1:-../shared/datasets/kodak}
+quality=${2:-4}
+runs=${3:-5}
+aeic=${4:-bin/aeic}
+[[ -d $images ]] || { echo "speed.sh: no image directory $images" >&2; exit 1; }
+exec python3 - "$images" "$quality" "$runs" "$aeic" <<'PY'
+import glob, json, os, shutil, statistics, subprocess, sys, tempfile, time
+
+images_dir, quality, runs, aeic = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+images = sorted(glob.glob(os.path.join(images_dir, "*.png")))
+if not images:
+    sys.exit("speed.sh: no PNG in " + images_dir)
+tmp = tempfile.mkdtemp(prefix="aeic-speed-")
+
+def run(cmd):
+    """Wall seconds and peak RSS (MiB, the process and the children it waited for) of one process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("speed.sh: %s failed: %s" % (" ".join(cmd), err.strip()[-500:]))
+    return wall, usage.ru_maxrss / 1024
+
+def median(cmd):
+    samples = [run(cmd) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+def cpu():
+    model = flags = ""
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name") and not model:
+            model = line.split(":", 1)[1].strip()
+        if line.startswith("flags") and not flags:
+            flags = " ".join(f for f in ("avx2", "avx512f") if f in line.split())
+    return "%s, %s, %d cores" % (model, flags, os.cpu_count())
+
+version = subprocess.run([aeic, "--version"], capture_output=True, text=True).stdout.strip()
+print("machine: %s" % cpu())
+print("aeic: %s; %d images from %s, quality %s; one-shot and per-image tool times: median of %d runs" % (
+    version, len(images), images_dir, quality, runs))
+
+# warm
+out = os.path.join(tmp, "eval.json")
+subprocess.run([aeic, "eval", "--images", images_dir, "-q", quality, "--out", out], check=True,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+r = json.load(open(out))["results"]
+warm = {"encode": r["encoding_time"][0], "decode": r["decoding_time"][0]}
+print("\nwarm aeic (eval, s per image): encode %.3f, decode %.3f; %.4f bpp, %.2f dB" % (
+    warm["encode"], warm["decode"], r["bpp"][0], r["psnr-rgb"][0]))
+
+# one-shot on the first image
+first = images[0]
+stream = os.path.join(tmp, "first.aeic")
+run([aeic, "compress", first, "-o", stream, "-q", quality])
+one = {"compress": median([aeic, "compress", first, "-o", os.path.join(tmp, "c.aeic"), "-q", quality, "--force"]),
+       "decompress": median([aeic, "decompress", stream, "-o", os.path.join(tmp, "d.png"), "--force"])}
+print("one-shot aeic, %s: compress %.2f s (%.0f MiB peak), decompress %.2f s (%.0f MiB peak)" % (
+    os.path.basename(first), one["compress"][0], one["compress"][1], one["decompress"][0], one["decompress"][1]))
+
+tools = {
+    "avif": (["avifenc", "--min", "42", "--max", "42", "-s", "6", "{in}", "{out}"], ["avifdec", "{in}", "{out}"], ".avif"),
+    "webp": (["cwebp", "-q", "75", "-m", "6", "{in}", "-o", "{out}"], ["dwebp", "{in}", "-o", "{out}"], ".webp"),
+}
+print("\n%-6s %-30s %-30s %-38s" % ("tool", "encode s/image (first image)", "decode s/image (first image)",
+                                     "aeic / tool: warm enc, warm dec, one-shot dec"))
+for name, (enc, dec, ext) in tools.items():
+    if not (shutil.which(enc[0]) and shutil.which(dec[0])):
+        print("%-6s not installed (%s, %s)" % (name, enc[0], dec[0]))
+        continue
+    fill = lambda cmd, i, o: [a.replace("{in}", i).replace("{out}", o) for a in cmd]
+    e_times, d_times, size = [], [], 0
+    for img in images:
+        coded = os.path.join(tmp, os.path.basename(img) + ext)
+        e_times.append(run(fill(enc, img, coded))[0])
+        d_times.append(run(fill(dec, coded, os.path.join(tmp, "t.png")))[0])
+        size += os.path.getsize(coded)
+    coded = os.path.join(tmp, "first" + ext)
+    e1 = median(fill(enc, first, coded))[0]
+    d1 = median(fill(dec, coded, os.path.join(tmp, "t.png")))[0]
+    e, d = statistics.mean(e_times), statistics.mean(d_times)
+    print("%-6s %.3f (%.3f)%17s %.3f (%.3f)%17s x%.1f, x%.1f, x%.1f   [%d bytes in all]" % (
+        name, e, e1, "", d, d1, "", warm["encode"] / e, warm["decode"] / d, one["decompress"][0] / d1, size))
+shutil.rmtree(tmp)
+PY
