@@ -49,22 +49,39 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
                     int dst = row * n;
-                    for (int y = y0; y < y1; y++) {
+                    int off = kx - pad;
+                    int xLo = firstInside(off);
+                    int xHi = endInside(off);
+                    for (int y = y0; y < y1; y++, dst += smallW) {
                         int iy = y * stride + ky - pad;
-                        if (iy < 0 || iy >= bigH) {
+                        if (iy < 0 || iy >= bigH || xLo >= xHi) {
                             java.util.Arrays.fill(cols, dst, dst + smallW, 0f);
-                            dst += smallW;
                             continue;
                         }
-                        int src = cBase + iy * bigW;
-                        for (int x = 0; x < smallW; x++) {
-                            int ix = x * stride + kx - pad;
-                            cols[dst++] = ix >= 0 && ix < bigW ? big[src + ix] : 0f;
+                        java.util.Arrays.fill(cols, dst, dst + xLo, 0f);
+                        int src = cBase + iy * bigW + off;
+                        if (stride == 1) {
+                            System.arraycopy(big, src + xLo, cols, dst + xLo, xHi - xLo);
+                        } else {
+                            for (int x = xLo; x < xHi; x++) {
+                                cols[dst + x] = big[src + x * stride];
+                            }
                         }
+                        java.util.Arrays.fill(cols, dst + xHi, dst + smallW, 0f);
                     }
                 }
             }
         }
+    }
+
+    /** First small column x with {@code x*stride + off >= 0} (clamped to the map). */
+    private int firstInside(int off) {
+        return off >= 0 ? 0 : Math.min(smallW, (-off + stride - 1) / stride);
+    }
+
+    /** One past the last small column x with {@code x*stride + off < bigW} (clamped to the map). */
+    private int endInside(int off) {
+        return Math.max(0, Math.min(smallW, Math.floorDiv(bigW - 1 - off, stride) + 1));
     }
 
     /**
@@ -89,17 +106,16 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
                     int src = row * n;
+                    int xLo = firstInside(kx - pad);
+                    int xHi = endInside(kx - pad);
                     for (int y = y0; y < y1; y++, src += smallW) {
                         int iy = y * stride + ky - pad;
                         if (iy < by0 || iy >= by1) {
                             continue;
                         }
-                        int dst = cBase + iy * bigW;
-                        for (int x = 0; x < smallW; x++) {
-                            int ix = x * stride + kx - pad;
-                            if (ix >= 0 && ix < bigW) {
-                                big[dst + ix] += cols[src + x];
-                            }
+                        int dst = cBase + iy * bigW + kx - pad;
+                        for (int x = xLo; x < xHi; x++) {
+                            big[dst + x * stride] += cols[src + x];
                         }
                     }
                 }

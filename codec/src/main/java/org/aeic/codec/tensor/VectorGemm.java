@@ -37,7 +37,7 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        int m = MR + 5; // a full tile, a 4-row group, single rows
+        int m = MR + 3; // a full tile, then a pair of rows and a single row
         int n = 2 * NR + L + 3; // two full tiles, one vector column, a scalar tail
         int k = 4;
         float[] a = new float[m * k];
@@ -70,7 +70,15 @@ final class VectorGemm implements GemmKernel {
                     }
                     edge(i, MR, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
                 }
-                edge(i, m - i, j0, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                for (; i < m; i += 2) { // the last rows (m % MR: 3200 and 128 leave 2 rows of 6), in pairs
+                    int rows = Math.min(2, m - i);
+                    int ai = aOff + i * lda + k0;
+                    int j = j0;
+                    for (; j + NR <= jEnd; j += NR) {
+                        microRows(rows, kc, a, ai, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
+                    }
+                    edge(i, rows, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                }
             }
         }
     }
@@ -144,6 +152,55 @@ final class VectorGemm implements GemmKernel {
         c00.intoArray(c,ci); c01.intoArray(c,ci+L); c02.intoArray(c,ci+2*L); c10.intoArray(c,c1); c11.intoArray(c,c1+L); c12.intoArray(c,c1+2*L);
         c20.intoArray(c,c2); c21.intoArray(c,c2+L); c22.intoArray(c,c2+2*L); c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L);
     }
+    /**
+     * One or two rows by a full tile's width (NR / L vectors: 4 on AVX-512, 3 on AVX2), for the rows below the
+     * last MR-row tile: each loaded vector of B serves both rows, which the one-vector kernels did not.
+     */
+    private static void microRows(int rows, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                                  float[] c, int ci, int ldc) {
+        boolean two = rows == 2;
+        boolean four = NR == 4 * L;
+        int c1 = ci + ldc;
+        int a1 = ai + lda;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
+                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = four ? FloatVector.fromArray(S, c, ci + 3 * L) : zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        if (two) {
+            c10 = FloatVector.fromArray(S, c, c1);
+            c11 = FloatVector.fromArray(S, c, c1 + L);
+            c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+            c13 = four ? FloatVector.fromArray(S, c, c1 + 3 * L) : zero;
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bi + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L),
+                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = four ? FloatVector.fromArray(S, b, bk + 3 * L) : zero;
+            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            if (four) {
+                c03 = x.fma(b3, c03);
+            }
+            if (two) {
+                x = FloatVector.broadcast(S, a[a1 + kk]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+                if (four) {
+                    c13 = x.fma(b3, c13);
+                }
+            }
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
+        if (four) {
+            c03.intoArray(c, ci + 3 * L);
+        }
+        if (two) {
+            c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
+            if (four) {
+                c13.intoArray(c, c1 + 3 * L);
+            }
+        }
+    }
+
     private static void micro4x1(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         FloatVector c0v = FloatVector.fromArray(S, c, ci), c1v = FloatVector.fromArray(S, c, c1),

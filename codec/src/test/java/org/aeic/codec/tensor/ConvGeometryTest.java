@@ -1,0 +1,54 @@
+package org.aeic.codec.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** im2col and col2im against the index map written out element by element, on maps smaller than the kernel too. */
+class ConvGeometryTest {
+
+    @ParameterizedTest
+    @CsvSource({"2,9,13,5,2", "3,7,6,3,1", "1,1,1,5,2", "2,2,3,5,2", "1,4,2,5,1", "2,11,10,3,2"})
+    void bothMapsMatchTheDefinition(int channels, int h, int w, int k, int stride) {
+        ConvGeometry g = ConvGeometry.forConv(channels, h, w, k, stride);
+        Random r = new Random(h * 100 + w);
+        float[] big = new float[channels * h * w];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = r.nextFloat() - 0.5f;
+        }
+        int n = g.smallH() * g.smallW();
+        float[] cols = new float[g.patch() * n];
+        java.util.Arrays.fill(cols, Float.NaN); // every entry must be written
+        g.im2col(big, 0, 0, g.smallH(), cols);
+        float[] want = new float[cols.length];
+        float[] back = new float[big.length];
+        float[] cols2 = new float[cols.length];
+        for (int i = 0; i < cols2.length; i++) {
+            cols2[i] = r.nextFloat();
+        }
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++, row++) {
+                    for (int y = 0; y < g.smallH(); y++) {
+                        for (int x = 0; x < g.smallW(); x++) {
+                            int iy = y * stride + ky - g.pad();
+                            int ix = x * stride + kx - g.pad();
+                            boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                            want[row * n + y * g.smallW() + x] = in ? big[(c * h + iy) * w + ix] : 0f;
+                            if (in) {
+                                back[(c * h + iy) * w + ix] += cols2[row * n + y * g.smallW() + x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertArrayEquals(want, cols);
+        float[] got = new float[big.length];
+        g.col2im(cols2, 0, g.smallH(), got, 0, 0, channels);
+        assertArrayEquals(back, got); // same (ky, kx) order of additions: the same bits
+    }
+}
