@@ -21,7 +21,8 @@ final class VectorGemm implements GemmKernel {
     private static final int L = S.length();
     private static final boolean WIDE = L >= 16;
     private static final int MR = WIDE ? 6 : 4;
-    private static final int NR = (WIDE ? 4 : 3) * L;
+    private static final boolean FOUR = WIDE; // vectors per tile row: 4, else 3
+    private static final int NR = (FOUR ? 4 : 3) * L;
     private static final int KC = 128;
     private static final int NC = WIDE ? 512 : 768; // a multiple of NR
     private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
@@ -154,50 +155,68 @@ final class VectorGemm implements GemmKernel {
     }
     /**
      * One or two rows by a full tile's width (NR / L vectors: 4 on AVX-512, 3 on AVX2), for the rows below the
-     * last MR-row tile: each loaded vector of B serves both rows, which the one-vector kernels did not.
+     * last MR-row tile: each loaded vector of B serves both rows, which the one-vector kernels did not. Two
+     * straight-line kernels, not one with a row-count test: a vector that is loaded on one branch only is boxed
+     * by C2 (a JFR run had 43 % of a decode in such a kernel, for 2 rows of 3,200).
      */
     private static void microRows(int rows, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
                                   float[] c, int ci, int ldc) {
-        boolean two = rows == 2;
-        boolean four = NR == 4 * L;
+        if (rows == 2) {
+            micro2xN(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+        } else {
+            micro1xN(kc, a, ai, b, bi, ldb, c, ci);
+        }
+    }
+
+    private static void micro2xN(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
+                                 int ldc) {
         int c1 = ci + ldc;
         int a1 = ai + lda;
-        FloatVector zero = FloatVector.zero(S);
+        int last = FOUR ? 3 * L : 2 * L; // the fourth vector only on AVX-512 (FOUR is a constant: C2 folds it)
         FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
-                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = four ? FloatVector.fromArray(S, c, ci + 3 * L) : zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        if (two) {
-            c10 = FloatVector.fromArray(S, c, c1);
-            c11 = FloatVector.fromArray(S, c, c1 + L);
-            c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-            c13 = four ? FloatVector.fromArray(S, c, c1 + 3 * L) : zero;
-        }
+                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + last);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L),
+                c12 = FloatVector.fromArray(S, c, c1 + 2 * L), c13 = FloatVector.fromArray(S, c, c1 + last);
         for (int kk = 0; kk < kc; kk++) {
             int bk = bi + kk * ldb;
             FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L),
-                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = four ? FloatVector.fromArray(S, b, bk + 3 * L) : zero;
+                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + last);
             FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            if (four) {
+            if (FOUR) {
                 c03 = x.fma(b3, c03);
             }
-            if (two) {
-                x = FloatVector.broadcast(S, a[a1 + kk]);
-                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-                if (four) {
-                    c13 = x.fma(b3, c13);
-                }
+            x = FloatVector.broadcast(S, a[a1 + kk]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            if (FOUR) {
+                c13 = x.fma(b3, c13);
             }
         }
         c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
-        if (four) {
-            c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
+        if (FOUR) {
+            c03.intoArray(c, ci + last);
+            c13.intoArray(c, c1 + last);
         }
-        if (two) {
-            c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
-            if (four) {
-                c13.intoArray(c, c1 + 3 * L);
+    }
+
+    private static void micro1xN(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
+        int last = FOUR ? 3 * L : 2 * L;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
+                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + last);
+        for (int kk = 0; kk < kc; kk++) {
+            int bk = bi + kk * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+            c00 = x.fma(FloatVector.fromArray(S, b, bk), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, bk + L), c01);
+            c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
+            if (FOUR) {
+                c03 = x.fma(FloatVector.fromArray(S, b, bk + last), c03);
             }
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
+        if (FOUR) {
+            c03.intoArray(c, ci + last);
         }
     }
 
