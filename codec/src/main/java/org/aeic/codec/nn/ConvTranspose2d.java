@@ -12,6 +12,9 @@ import org.aeic.codec.tensor.Tensor;
  * {@code [cin][cout][k][k]}, as in PyTorch. As GEMMs: {@code cols = W^T * x}, then col2im.
  */
 public final class ConvTranspose2d extends ConvLayer {
+    /** Input columns per GEMM of the inference path (times cout x k rows: about 1 MB for 128 channels). */
+    private static final int BAND_COLUMNS = 384;
+
     public ConvTranspose2d(String name, int cin, int cout, int k, int stride) {
         super(name, cin, cout, k, stride, cin, cout, k, k);
     }
@@ -28,61 +31,62 @@ public final class ConvTranspose2d extends ConvLayer {
         int kk = g.patch();
         Tensor out = new Tensor(cout, g.bigH(), g.bigW());
         Ops.fillRows(out.data, 0, out.plane(), cout, out.plane(), bias.data);
-        float[] wt = Ops.transpose(weight.data, cin, kk);
         int nIn = x.plane();
         if (tape != null) {
+            float[] wt = Ops.transpose(weight.data, cin, kk);
             float[] cols = new float[kk * nIn];
             Gemm.gemm(kk, nIn, cin, wt, 0, cin, x.data, 0, nIn, cols, 0, nIn);
             g.col2im(cols, 0, x.h, out.data, 0, 0, cout);
             tape.push(x);
             return out;
         }
-        // inference: bands of output rows, each computed from all the input rows that touch it, so every output pixel
-        // sums its contributions in the same order as an unbanded pass: the result depends neither on the band size
-        // nor on the thread count, nor, with enough margin, on how an image is cut into tiles. Neighbouring bands
-        // share an input row or two: their columns are copied from the previous band, not computed again (that was
-        // up to 30 % more GEMM in the largest layers), and two buffers serve all bands
-        int inRows = Math.max(1, Conv2d.MAX_COLS / (kk * x.w) - 3);
-        int outRows = Math.max(stride, inRows * stride);
-        float[] cols = null;
-        float[] prev = null;
-        int py0 = 0;
-        int py1 = 0;
-        for (int o0 = 0; o0 < g.bigH(); o0 += outRows) {
-            int o1 = Math.min(g.bigH(), o0 + outRows);
-            int y0 = g.firstSmallRow(o0);
-            int y1 = g.endSmallRow(o1);
-            if (y1 <= y0) {
-                continue;
-            }
-            int nb = (y1 - y0) * x.w;
-            if (cols == null || cols.length < kk * nb) {
-                cols = new float[kk * Math.max(nb, (inRows + 3) * x.w)];
-            }
-            int reuse = prev == null ? y0 : Math.max(y0, Math.min(py1, y1)); // rows [y0, reuse) come from prev
-            if (reuse > y0) {
-                int pnb = (py1 - py0) * x.w;
-                int from = (y0 - py0) * x.w;
-                int len = (reuse - y0) * x.w;
-                for (int r = 0; r < kk; r++) {
-                    System.arraycopy(prev, r * pnb + from, cols, r * nb, len);
+        // inference: bands of output rows, one per task, each kernel row ky at a time: a GEMM gives the taps
+        // (c, kx) of row ky for just the input rows that reach the band through ky, into a buffer that stays in
+        // cache, and those taps are added at once. Each output pixel still starts from the bias and adds its taps
+        // in (ky, kx) order, each tap one fma chain over the input channels, as the training path's col2im does:
+        // the bits depend neither on the band size nor on the thread count. Each (tap, input row) pair is computed
+        // once, and no plane of columns (kk x pixels: 315 MB at half resolution) is written and read back
+        float[] wk = byKernelRow(weight.data);
+        int inRows = Math.max(1, BAND_COLUMNS / x.w);
+        int outRows = inRows * stride;
+        int bands = (g.bigH() + outRows - 1) / outRows;
+        int chunks = Math.min(bands, Gemm.parallelism());
+        int rowsPerKy = cout * k;
+        IntStream.range(0, chunks).parallel().forEach(t -> {
+            float[] buf = new float[rowsPerKy * (inRows + 1) * x.w];
+            for (int band = t; band < bands; band += chunks) {
+                int o0 = band * outRows;
+                int o1 = Math.min(g.bigH(), o0 + outRows);
+                for (int ky = 0; ky < k; ky++) {
+                    int y0 = g.firstSmallRowFor(ky, o0);
+                    int y1 = g.firstSmallRowFor(ky, o1);
+                    if (y1 <= y0) {
+                        continue;
+                    }
+                    int n = (y1 - y0) * x.w;
+                    java.util.Arrays.fill(buf, 0, rowsPerKy * n, 0f);
+                    Gemm.gemm(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, x.data, y0 * x.w, nIn, buf, 0, n);
+                    g.addKernelRow(buf, ky, y0, y1, out.data);
                 }
             }
-            int fresh = (y1 - reuse) * x.w;
-            int at = (reuse - y0) * x.w;
-            for (int r = 0; r < kk; r++) {
-                java.util.Arrays.fill(cols, r * nb + at, r * nb + at + fresh, 0f);
+        });
+        return out;
+    }
+
+    /**
+     * The weights {@code [cin][cout][ky][kx]} as {@code [ky][cout][kx][cin]}: for one kernel row, the rows of A of
+     * all its taps are contiguous, so one GEMM computes them.
+     */
+    private float[] byKernelRow(float[] w) {
+        float[] out = new float[w.length];
+        for (int ci = 0; ci < cin; ci++) {
+            for (int co = 0; co < cout; co++) {
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        out[((ky * cout + co) * k + kx) * cin + ci] = w[((ci * cout + co) * k + ky) * k + kx];
+                    }
+                }
             }
-            Gemm.gemmParallel(kk, fresh, cin, wt, 0, cin, x.data, reuse * x.w, nIn, cols, at, nb);
-            int b0 = o0;
-            int b1 = o1;
-            float[] band = cols;
-            IntStream.range(0, cout).parallel().forEach(c -> g.col2im(band, y0, y1, out.data, 0, c, c + 1, b0, b1));
-            float[] t = prev;
-            prev = cols;
-            cols = t;
-            py0 = y0;
-            py1 = y1;
         }
         return out;
     }

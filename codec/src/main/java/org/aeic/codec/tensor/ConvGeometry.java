@@ -18,14 +18,36 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         return new ConvGeometry(channels, h * stride, w * stride, h, w, k, stride, k / 2);
     }
 
-    /** First small row that touches big row {@code by}. */
-    public int firstSmallRow(int by) {
-        return Math.max(0, Math.floorDiv(by + pad - k + 1 + stride - 1, stride));
+    /** First small row y with {@code y*stride + ky - pad >= by}: small rows reaching big rows from {@code by} via ky. */
+    public int firstSmallRowFor(int ky, int by) {
+        return Math.max(0, Math.min(smallH, Math.floorDiv(by + pad - ky + stride - 1, stride)));
     }
 
-    /** One past the last small row that touches big row {@code by - 1}. */
-    public int endSmallRow(int by) {
-        return Math.min(smallH, Math.floorDiv(by - 1 + pad, stride) + 1);
+    /**
+     * Adds the taps of kernel row {@code ky} for small rows {@code [y0, y1)} onto the big map: {@code taps} holds
+     * rows {@code (c, kx)}, each {@code (y1-y0)*smallW} long. Each big pixel gets its taps in kx order, so kernel
+     * rows added in ky order sum exactly as {@link #col2im} does.
+     */
+    public void addKernelRow(float[] taps, int ky, int y0, int y1, float[] big) {
+        int n = (y1 - y0) * smallW;
+        for (int c = 0; c < channels; c++) {
+            int cBase = c * bigH * bigW;
+            for (int kx = 0; kx < k; kx++) {
+                int src = (c * k + kx) * n;
+                int xLo = firstInside(kx - pad);
+                int xHi = endInside(kx - pad);
+                for (int y = y0; y < y1; y++, src += smallW) {
+                    int iy = y * stride + ky - pad;
+                    if (iy < 0 || iy >= bigH) {
+                        continue;
+                    }
+                    int dst = cBase + iy * bigW + kx - pad;
+                    for (int x = xLo; x < xHi; x++) {
+                        big[dst + x * stride] += taps[src + x];
+                    }
+                }
+            }
+        }
     }
 
     public int kernelArea() {
