@@ -64,13 +64,21 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
      * row length {@code (y1-y0)*smallW}. Out-of-range big pixels read as zero.
      */
     public void im2col(float[] big, int bigOff, int y0, int y1, float[] cols) {
+        im2col(big, bigOff, y0, y1, 0, patch(), cols);
+    }
+
+    /** As {@link #im2col(float[], int, int, int, float[])}, rows {@code [r0, r1)} of the column matrix only, from row 0 of cols. */
+    public void im2col(float[] big, int bigOff, int y0, int y1, int r0, int r1, float[] cols) {
         int n = (y1 - y0) * smallW;
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int cBase = bigOff + c * bigH * bigW;
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
-                    int dst = row * n;
+                    if (row < r0 || row >= r1) {
+                        continue;
+                    }
+                    int dst = (row - r0) * n;
                     int off = kx - pad;
                     int xLo = firstInside(off);
                     int xHi = endInside(off);
