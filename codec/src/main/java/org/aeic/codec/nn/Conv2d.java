@@ -48,6 +48,7 @@ public final class Conv2d extends ConvLayer {
         int rows = Math.max(1, Math.min(MAX_COLS / (kk * g.smallW()),
                 (g.smallH() + Gemm.parallelism() - 1) / Gemm.parallelism()));
         int bands = (g.smallH() + rows - 1) / rows;
+        float[] split = g.splitColumns(x.data, 0); // one pass, then contiguous copies for all k x k taps
         IntStream.range(0, bands).parallel().forEach(t -> {
             int y0 = t * rows;
             int y1 = Math.min(g.smallH(), y0 + rows);
@@ -55,7 +56,7 @@ public final class Conv2d extends ConvLayer {
             float[] cols = new float[Math.min(K_BLOCK, kk) * nb];
             for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
                 int r1 = Math.min(kk, r0 + K_BLOCK);
-                g.im2col(x.data, 0, y0, y1, r0, r1, cols);
+                g.im2colSplit(split, y0, y1, r0, r1, cols);
                 Gemm.gemm(cout, nb, r1 - r0, weight.data, r0, kk, cols, 0, nb, out.data, y0 * g.smallW(), n);
             }
         });

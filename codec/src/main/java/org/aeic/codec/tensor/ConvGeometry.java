@@ -104,6 +104,58 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         }
     }
 
+    /**
+     * The big map with each row's columns split by phase ({@code ix mod stride}), for {@link #im2colSplit}: plane
+     * {@code (c, p)} row {@code iy} holds {@code big[c][iy][j*stride + p]} at j, {@code splitWidth()} wide. Then
+     * every row of the column matrix is a contiguous copy, even at stride 2.
+     */
+    public float[] splitColumns(float[] big, int bigOff) {
+        int hw = splitWidth();
+        float[] split = new float[channels * stride * bigH * hw];
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0; p < stride; p++) {
+                for (int iy = 0; iy < bigH; iy++) {
+                    int src = bigOff + (c * bigH + iy) * bigW + p;
+                    int dst = ((c * stride + p) * bigH + iy) * hw;
+                    for (int j = 0; p + j * stride < bigW; j++) {
+                        split[dst + j] = big[src + j * stride];
+                    }
+                }
+            }
+        }
+        return split;
+    }
+
+    private int splitWidth() {
+        return (bigW + stride - 1) / stride;
+    }
+
+    /** As {@link #im2col(float[], int, int, int, int, int, float[])}, from {@link #splitColumns}'s map. */
+    public void im2colSplit(float[] split, int y0, int y1, int r0, int r1, float[] cols) {
+        int n = (y1 - y0) * smallW;
+        int hw = splitWidth();
+        for (int row = r0; row < r1; row++) {
+            int c = row / (k * k);
+            int ky = row / k % k;
+            int off = row % k - pad;
+            int p = Math.floorMod(off, stride);
+            int shift = Math.floorDiv(off, stride);
+            int xLo = firstInside(off);
+            int xHi = endInside(off);
+            int dst = (row - r0) * n;
+            for (int y = y0; y < y1; y++, dst += smallW) {
+                int iy = y * stride + ky - pad;
+                if (iy < 0 || iy >= bigH || xLo >= xHi) {
+                    java.util.Arrays.fill(cols, dst, dst + smallW, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(cols, dst, dst + xLo, 0f);
+                System.arraycopy(split, ((c * stride + p) * bigH + iy) * hw + shift + xLo, cols, dst + xLo, xHi - xLo);
+                java.util.Arrays.fill(cols, dst + xHi, dst + smallW, 0f);
+            }
+        }
+    }
+
     /** First small column x with {@code x*stride + off >= 0} (clamped to the map). */
     private int firstInside(int off) {
         return off >= 0 ? 0 : Math.min(smallW, (-off + stride - 1) / stride);

@@ -47,6 +47,18 @@ class ConvGeometryTest {
             }
         }
         assertArrayEquals(want, cols);
+        float[] split = g.splitColumns(big, 0);
+        int half = g.patch() / 2; // in two blocks of rows, as the convolution asks for them
+        float[] first = new float[half * n];
+        float[] second = new float[(g.patch() - half) * n];
+        java.util.Arrays.fill(first, Float.NaN);
+        java.util.Arrays.fill(second, Float.NaN);
+        g.im2colSplit(split, 0, g.smallH(), 0, half, first);
+        g.im2colSplit(split, 0, g.smallH(), half, g.patch(), second);
+        float[] fromSplit = new float[cols.length];
+        System.arraycopy(first, 0, fromSplit, 0, first.length);
+        System.arraycopy(second, 0, fromSplit, first.length, second.length);
+        assertArrayEquals(want, fromSplit);
         float[] got = new float[big.length];
         g.col2im(cols2, 0, g.smallH(), got, 0, 0, channels);
         assertArrayEquals(back, got); // same (ky, kx) order of additions: the same bits
