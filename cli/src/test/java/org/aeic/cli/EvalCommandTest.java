@@ -49,7 +49,7 @@ class EvalCommandTest {
         String first;
         try (var index = ModelRegistry.class.getResourceAsStream(dirName + "models.index")) {
             first = new String(index.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElseThrow();
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElseThrow().split("\\s+")[0];
         }
         byte[] bytes;
         try (var in = ModelRegistry.class.getResourceAsStream(dirName + first)) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import org.aeic.codec.tensor.Gemm;
 /**
  * The models a coder can use: those bundled in the codec jar (listed in
  * {@code org/aeic/codec/models/models.index}, the first being the default) plus model files the
- * user adds. A bundled model's id is its file name without {@code .aeicm}; each is parsed on first
- * use (about 0.3 s per model for a one-shot command, which codes with one) and then shared.
+ * user adds. An index line is a file name and, optionally, the file's SHA-256 in hex ({@code sha256sum}'s
+ * output, reversed; {@code ModelRegistryTest} checks it). A bundled model's id is its file name without
+ * {@code .aeicm}; each is parsed on first use (a one-shot command codes with one) and then shared.
  */
 public final class ModelRegistry {
     private static final String RESOURCE_DIR = "/org/aeic/codec/models/";
@@ -34,17 +36,20 @@ public final class ModelRegistry {
     private static final class Entry {
         private final String id;
         private final String resource;
+        private final byte[] sha256; // from the index: hashing 17 MB cost a one-shot command 0.2 s, before the JIT
         private volatile CodecModel model;
 
         Entry(CodecModel model) {
             this.id = model.id;
             this.resource = null;
+            this.sha256 = null;
             this.model = model;
         }
 
-        Entry(String id, String resource) {
+        Entry(String id, String resource, byte[] sha256) {
             this.id = id;
             this.resource = resource;
+            this.sha256 = sha256;
         }
 
         CodecModel get() throws AeicException {
@@ -69,7 +74,7 @@ public final class ModelRegistry {
                 if (in == null) {
                     throw new AeicException("bundled model " + resource + " is missing from the jar");
                 }
-                CodecModel m = ModelFiles.load(ModelFiles.readCapped(in));
+                CodecModel m = ModelFiles.load(ModelFiles.readCapped(in), sha256);
                 if (!m.id.equals(id)) { // the index names files; the id inside must match the name
                     throw new AeicException("bundled model " + resource + " has id '" + m.id + "', not '" + id + "'");
                 }
@@ -122,12 +127,17 @@ public final class ModelRegistry {
         } catch (IOException e) {
             throw new AeicException("cannot read bundled models: " + e.getMessage(), e);
         }
-        for (String name : names) {
-            if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
-                throw new AeicException("models.index: '" + name + "' is not a model file name (*" + SUFFIX + ")");
+        for (String line : names) {
+            String[] fields = line.split("\\s+");
+            String name = fields[0];
+            if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length() || fields.length > 2
+                    || fields.length == 2 && !fields[1].matches("[0-9a-f]{64}")) {
+                throw new AeicException("models.index: '" + line + "' is not a model file name (*" + SUFFIX
+                        + ") and its SHA-256");
             }
             String id = name.substring(0, name.length() - SUFFIX.length());
-            map.put(id, new Entry(id, RESOURCE_DIR + name));
+            byte[] sha = fields.length == 2 ? HexFormat.of().parseHex(fields[1]) : null;
+            map.put(id, new Entry(id, RESOURCE_DIR + name, sha));
         }
         return new ModelRegistry(map, map.isEmpty() ? null : map.keySet().iterator().next());
     }

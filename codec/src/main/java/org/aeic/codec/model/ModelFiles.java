@@ -1,13 +1,22 @@
 package org.aeic.codec.model;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.AeicException.Kind;
 import org.aeic.codec.entropy.SymbolTable;
@@ -136,6 +145,85 @@ public final class ModelFiles {
         }
     }
 
+    /** A model file's fields but its tensors, and the tensors' values by name (the first of a name counts). */
+    record Parsed(ModelFile header, Map<String, float[]> tensors) {
+    }
+
+    private static final int TENSORS_TAG = tag(ModelFile.TENSORS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int NAME_TAG = tag(NamedTensor.NAME_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int PACKED_DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_FIXED32);
+
+    /** A field's tag on the wire: its number and wire type (protobuf's own helper is package-private). */
+    private static int tag(int field, int wireType) {
+        return field << 3 | wireType;
+    }
+
+    /**
+     * As {@link #parse}, but each tensor's packed floats are copied in bulk from the file's bytes into a float[].
+     * Protobuf adds them one call per value to a list, which was then copied value by value: 0.4 s of a one-shot
+     * command's start for a 17 MB model, before the JIT compiles those loops. Accepts what {@link #parse}
+     * accepts (packed or unpacked floats, fields in any order, unknown fields); refuses the rest with the same error.
+     */
+    static Parsed parseForCoding(byte[] bytes) throws AeicException {
+        if (bytes.length > MAX_MODEL_BYTES) {
+            throw new AeicException(Kind.TOO_LARGE, "model file too large: " + bytes.length + " bytes");
+        }
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setSizeLimit(MAX_MODEL_BYTES);
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(rest);
+            Map<String, float[]> tensors = new HashMap<>();
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == TENSORS_TAG) {
+                    int len = in.readRawVarint32();
+                    int at = in.getTotalBytesRead();
+                    if (len < 0 || len > bytes.length - at) {
+                        throw new InvalidProtocolBufferException("truncated tensor");
+                    }
+                    readTensor(bytes, at, len, tensors);
+                    in.skipRawBytes(len);
+                } else if (!in.skipField(tag, out)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+            }
+            out.flush();
+            return new Parsed(ModelFile.parseFrom(rest.toByteArray()), tensors);
+        } catch (IOException e) {
+            throw new AeicException("not a model file, or a truncated one", e);
+        }
+    }
+
+    private static void readTensor(byte[] bytes, int at, int len, Map<String, float[]> tensors) throws IOException {
+        CodedInputStream t = CodedInputStream.newInstance(bytes, at, len);
+        String name = "";
+        float[] data = new float[0];
+        int count = 0;
+        for (int tag = t.readTag(); tag != 0; tag = t.readTag()) {
+            if (tag == NAME_TAG) {
+                name = t.readStringRequireUtf8();
+            } else if (tag == PACKED_DATA_TAG) {
+                int n = t.readRawVarint32();
+                int from = t.getTotalBytesRead();
+                if (n < 0 || n % 4 != 0 || n > len - from) {
+                    throw new InvalidProtocolBufferException("bad packed floats");
+                }
+                data = Arrays.copyOf(data, count + n / 4);
+                ByteBuffer.wrap(bytes, at + from, n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                        .get(data, count, n / 4);
+                count += n / 4;
+                t.skipRawBytes(n);
+            } else if (tag == DATA_TAG) {
+                data = Arrays.copyOf(data, count + 1);
+                data[count++] = t.readFloat();
+            } else if (!t.skipField(tag)) {
+                throw new InvalidProtocolBufferException("unexpected end-group tag");
+            }
+        }
+        tensors.putIfAbsent(name, data);
+    }
+
     public static byte[] readCapped(InputStream in) throws IOException, AeicException {
         byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1);
         if (bytes.length > MAX_MODEL_BYTES) {
@@ -146,10 +234,18 @@ public final class ModelFiles {
 
     /** Loads a model for coding; every tensor shape and table is validated. */
     public static CodecModel load(byte[] bytes) throws AeicException {
-        ModelFile f = parse(bytes);
-        FactorizedModel net = restore(f);
+        return load(bytes, null);
+    }
+
+    /** As {@link #load(byte[])}, with the file's SHA-256 when it is known already (null: computed here). */
+    public static CodecModel load(byte[] bytes, byte[] knownSha256) throws AeicException {
+        byte[] sha = knownSha256 != null ? knownSha256.clone() : sha256(bytes);
+        Parsed parsed = parseForCoding(bytes);
+        ModelFile f = parsed.header();
+        Function<String, float[]> tensors = parsed.tensors()::get;
+        FactorizedModel net = restore(f, tensors);
         if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
-            return loadHyper(f, bytes, net);
+            return loadHyper(f, tensors, sha, net);
         }
         boolean checkerboard = CheckerboardModel.isKind(f.getArchitecture().getKind());
         List<CodecModel.Level> levels = new ArrayList<>();
@@ -178,11 +274,12 @@ public final class ModelFiles {
         if (checkerboard) {
             CheckerboardModel context = new CheckerboardModel(f.getArchitecture().getChannelsN(), net.m,
                     CheckerboardModel.KIND_THREE_PASS.equals(f.getArchitecture().getKind()));
-            readParams(f, context.params());
+            readParams(f, tensors, context.params());
             float[] scales = scales(f);
             codec = new CheckerboardLatentCodec(context, scales, scaleTables(f, scales.length));
         }
-        return new CodecModel(f.getId(), sha256(bytes), net, null, codec, levels, f, RateLevel.restore(f, net.m));
+        return new CodecModel(f.getId(), sha, net, null, codec, levels, f,
+                RateLevel.restore(f, net.m, tensors));
     }
 
     /** The scale table of a model file, validated: positive, finite, increasing. */
@@ -210,8 +307,9 @@ public final class ModelFiles {
         return tables;
     }
 
-    private static CodecModel loadHyper(ModelFile f, byte[] bytes, FactorizedModel net) throws AeicException {
-        HyperpriorModel hyper = restoreHyper(f);
+    private static CodecModel loadHyper(ModelFile f, Function<String, float[]> tensors, byte[] sha,
+                                        FactorizedModel net) throws AeicException {
+        HyperpriorModel hyper = restoreHyper(f, tensors);
         List<CodecModel.Level> levels = new ArrayList<>();
         for (QualityLevel q : f.getQualitiesList()) {
             if (q.getGainCount() != net.m || q.getZGainCount() != hyper.n || q.getZTablesCount() != hyper.n) {
@@ -236,9 +334,9 @@ public final class ModelFiles {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
         float[] scales = scales(f);
-        return new CodecModel(f.getId(), sha256(bytes), net, hyper,
+        return new CodecModel(f.getId(), sha, net, hyper,
                 new MeanScaleLatentCodec(hyper, scales, scaleTables(f, scales.length)),
-                levels, f, RateLevel.restoreHyper(f, net.m, hyper.n));
+                levels, f, RateLevel.restoreHyper(f, net.m, hyper.n, tensors));
     }
 
     private static float positive(ModelFile f, float v) throws AeicException {
@@ -250,9 +348,13 @@ public final class ModelFiles {
 
     /** The hyperprior of a "mean-scale-gdn" model file (N hidden channels, as its transforms). */
     public static HyperpriorModel restoreHyper(ModelFile f) throws AeicException {
+        return restoreHyper(f, name -> extraTensor(f, name));
+    }
+
+    private static HyperpriorModel restoreHyper(ModelFile f, Function<String, float[]> tensors) throws AeicException {
         HyperpriorModel hyper = new HyperpriorModel(f.getArchitecture().getChannelsN(),
                 f.getArchitecture().getChannelsM());
-        readParams(f, hyper.params());
+        readParams(f, tensors, hyper.params());
         return hyper;
     }
 
@@ -350,6 +452,10 @@ public final class ModelFiles {
 
     /** The transforms and prior of a model file (also used to resume training). */
     public static FactorizedModel restore(ModelFile f) throws AeicException {
+        return restore(f, name -> extraTensor(f, name));
+    }
+
+    private static FactorizedModel restore(ModelFile f, Function<String, float[]> tensors) throws AeicException {
         Architecture a = f.getArchitecture();
         if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())
                 || CheckerboardModel.isKind(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
@@ -359,21 +465,22 @@ public final class ModelFiles {
                     "model " + f.getId() + ": unsupported architecture " + a.getKind());
         }
         FactorizedModel net = new FactorizedModel(a.getChannelsN(), a.getChannelsM());
-        readParams(f, net.params());
+        readParams(f, tensors, net.params());
         return net;
     }
 
-    private static void readParams(ModelFile f, List<Param> params) throws AeicException {
+    private static void readParams(ModelFile f, Function<String, float[]> tensors, List<Param> params)
+            throws AeicException {
         for (Param p : params) {
-            NamedTensor t = f.getTensorsList().stream().filter(x -> x.getName().equals(p.name)).findFirst()
-                    .orElseThrow(() -> new AeicException("model " + f.getId() + ": missing tensor " + p.name));
-            if (t.getDataCount() != p.size()) {
-                throw new AeicException("model " + f.getId() + ": tensor " + p.name + " has " + t.getDataCount()
+            float[] v = tensors.apply(p.name);
+            if (v == null) {
+                throw new AeicException("model " + f.getId() + ": missing tensor " + p.name);
+            }
+            if (v.length != p.size()) {
+                throw new AeicException("model " + f.getId() + ": tensor " + p.name + " has " + v.length
                         + " values, expected " + p.size());
             }
-            for (int i = 0; i < p.size(); i++) {
-                p.data[i] = t.getData(i);
-            }
+            System.arraycopy(v, 0, p.data, 0, v.length);
         }
     }
 

@@ -84,11 +84,16 @@ public final class RateLevel {
 
     /** The levels of a hyperprior model file ({@code m} latent and {@code n} hyper-latent channels). */
     public static List<RateLevel> restoreHyper(ModelFile f, int m, int n) throws AeicException {
+        return restoreHyper(f, m, n, name -> ModelFiles.extraTensor(f, name));
+    }
+
+    static List<RateLevel> restoreHyper(ModelFile f, int m, int n, java.util.function.Function<String, float[]> tensors)
+            throws AeicException {
         List<RateLevel> out = new ArrayList<>();
         for (int i = 0; i < f.getQualitiesCount(); i++) {
             RateLevel l = new RateLevel(i, f.getQualities(i).getQuality(), f.getQualities(i).getLambda(), m, n);
             for (Param p : l.params()) {
-                float[] v = ModelFiles.extraTensor(f, p.name);
+                float[] v = tensors.apply(p.name);
                 if (v == null || v.length != p.size()) {
                     throw new AeicException("model " + f.getId() + ": tensor " + p.name + " is missing or misshaped");
                 }
@@ -101,10 +106,15 @@ public final class RateLevel {
 
     /** The levels stored in a model file, or an empty list for a single-rate file. */
     public static List<RateLevel> restore(ModelFile f, int channels) throws AeicException {
+        return restore(f, channels, name -> ModelFiles.extraTensor(f, name));
+    }
+
+    static List<RateLevel> restore(ModelFile f, int channels, java.util.function.Function<String, float[]> tensors)
+            throws AeicException {
         List<RateLevel> out = new ArrayList<>();
         for (int i = 0; i < f.getQualitiesCount(); i++) {
-            float[] lg = ModelFiles.extraTensor(f, "level." + i + ".log_gain");
-            float[] pr = ModelFiles.extraTensor(f, "level." + i + ".prior");
+            float[] lg = tensors.apply("level." + i + ".log_gain");
+            float[] pr = tensors.apply("level." + i + ".prior");
             if (lg == null && pr == null) {
                 break;
             }
