@@ -53,11 +53,12 @@ public final class Conv2d extends ConvLayer {
             int y0 = t * rows;
             int y1 = Math.min(g.smallH(), y0 + rows);
             int nb = (y1 - y0) * g.smallW();
-            float[] cols = new float[Math.min(K_BLOCK, kk) * nb];
+            int ld = Gemm.paddedStride(nb);
+            float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
             for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
                 int r1 = Math.min(kk, r0 + K_BLOCK);
-                g.im2colSplit(split, y0, y1, r0, r1, cols);
-                Gemm.gemm(cout, nb, r1 - r0, weight.data, r0, kk, cols, 0, nb, out.data, y0 * g.smallW(), n);
+                g.im2colSplit(split, y0, y1, r0, r1, cols, ld);
+                Gemm.gemm(cout, nb, r1 - r0, weight.data, r0, kk, cols, 0, ld, out.data, y0 * g.smallW(), n);
             }
         });
         return out;

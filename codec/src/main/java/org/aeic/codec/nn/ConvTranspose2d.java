@@ -52,8 +52,16 @@ public final class ConvTranspose2d extends ConvLayer {
         int bands = (g.bigH() + outRows - 1) / outRows;
         int chunks = Math.min(bands, Gemm.parallelism());
         int rowsPerKy = cout * k;
+        // the input's planes a padded stride apart: planes of 192 x 128 are 96 KiB apart, and the GEMM reads one
+        // row of B from each of them (see Gemm.paddedStride)
+        int ldx = Gemm.paddedStride(nIn);
+        float[] xp = new float[cin * ldx];
+        for (int c = 0; c < cin; c++) {
+            System.arraycopy(x.data, c * nIn, xp, c * ldx, nIn);
+        }
+        int ldBuf = Gemm.paddedStride((inRows + 1) * x.w);
         IntStream.range(0, chunks).parallel().forEach(t -> {
-            float[] buf = new float[rowsPerKy * (inRows + 1) * x.w];
+            float[] buf = new float[rowsPerKy * ldBuf];
             for (int band = t; band < bands; band += chunks) {
                 int o0 = band * outRows;
                 int o1 = Math.min(g.bigH(), o0 + outRows);
@@ -64,9 +72,9 @@ public final class ConvTranspose2d extends ConvLayer {
                         continue;
                     }
                     int n = (y1 - y0) * x.w;
-                    java.util.Arrays.fill(buf, 0, rowsPerKy * n, 0f);
-                    Gemm.gemm(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, x.data, y0 * x.w, nIn, buf, 0, n);
-                    g.addKernelRow(buf, ky, y0, y1, out.data);
+                    java.util.Arrays.fill(buf, 0, rowsPerKy * ldBuf, 0f);
+                    Gemm.gemm(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, xp, y0 * x.w, ldx, buf, 0, ldBuf);
+                    g.addKernelRow(buf, ldBuf, ky, y0, y1, out.data);
                 }
             }
         });

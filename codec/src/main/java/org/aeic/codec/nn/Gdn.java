@@ -107,14 +107,15 @@ public final class Gdn implements Layer {
         int blocks = (n + BLOCK - 1) / BLOCK;
         int chunks = Math.min(blocks, Gemm.parallelism());
         IntStream.range(0, chunks).parallel().forEach(t -> {
-            float[] x2 = new float[c * BLOCK];
-            float[] s = new float[c * BLOCK];
+            int ld = Gemm.paddedStride(BLOCK);
+            float[] x2 = new float[c * ld];
+            float[] s = new float[c * ld];
             for (int blk = t; blk < blocks; blk += chunks) {
                 int j0 = blk * BLOCK;
                 int nb = Math.min(BLOCK, n - j0);
                 for (int ch = 0; ch < c; ch++) {
                     int src = ch * n + j0;
-                    int dst = ch * nb;
+                    int dst = ch * ld;
                     float b = beta[ch];
                     for (int j = 0; j < nb; j++) {
                         float v = x.data[src + j];
@@ -122,10 +123,10 @@ public final class Gdn implements Layer {
                         s[dst + j] = b;
                     }
                 }
-                Gemm.gemm(c, nb, c, gamma, 0, c, x2, 0, nb, s, 0, nb);
+                Gemm.gemm(c, nb, c, gamma, 0, c, x2, 0, ld, s, 0, ld);
                 for (int ch = 0; ch < c; ch++) {
                     int at = ch * n + j0;
-                    int from = ch * nb;
+                    int from = ch * ld;
                     for (int j = 0; j < nb; j++) {
                         float r = (float) Math.sqrt(s[from + j]);
                         y.data[at + j] = inverse ? x.data[at + j] * r : x.data[at + j] / r;

@@ -25,15 +25,14 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
 
     /**
      * Adds the taps of kernel row {@code ky} for small rows {@code [y0, y1)} onto the big map: {@code taps} holds
-     * rows {@code (c, kx)}, each {@code (y1-y0)*smallW} long. Each big pixel gets its taps in kx order, so kernel
+     * rows {@code (c, kx)}, {@code ld} apart, each {@code (y1-y0)*smallW} long. Each big pixel gets its taps in kx order, so kernel
      * rows added in ky order sum exactly as {@link #col2im} does.
      */
-    public void addKernelRow(float[] taps, int ky, int y0, int y1, float[] big) {
-        int n = (y1 - y0) * smallW;
+    public void addKernelRow(float[] taps, int ld, int ky, int y0, int y1, float[] big) {
         for (int c = 0; c < channels; c++) {
             int cBase = c * bigH * bigW;
             for (int kx = 0; kx < k; kx++) {
-                int src = (c * k + kx) * n;
+                int src = (c * k + kx) * ld;
                 int xLo = firstInside(kx - pad);
                 int xHi = endInside(kx - pad);
                 for (int y = y0; y < y1; y++, src += smallW) {
@@ -130,9 +129,11 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         return (bigW + stride - 1) / stride;
     }
 
-    /** As {@link #im2col(float[], int, int, int, int, int, float[])}, from {@link #splitColumns}'s map. */
-    public void im2colSplit(float[] split, int y0, int y1, int r0, int r1, float[] cols) {
-        int n = (y1 - y0) * smallW;
+    /**
+     * As {@link #im2col(float[], int, int, int, int, int, float[])}, from {@link #splitColumns}'s map, with rows
+     * {@code ld} floats apart in cols.
+     */
+    public void im2colSplit(float[] split, int y0, int y1, int r0, int r1, float[] cols, int ld) {
         int hw = splitWidth();
         for (int row = r0; row < r1; row++) {
             int c = row / (k * k);
@@ -142,7 +143,7 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
             int shift = Math.floorDiv(off, stride);
             int xLo = firstInside(off);
             int xHi = endInside(off);
-            int dst = (row - r0) * n;
+            int dst = (row - r0) * ld;
             for (int y = y0; y < y1; y++, dst += smallW) {
                 int iy = y * stride + ky - pad;
                 if (iy < 0 || iy >= bigH || xLo >= xHi) {

@@ -53,8 +53,8 @@ class ConvGeometryTest {
         float[] second = new float[(g.patch() - half) * n];
         java.util.Arrays.fill(first, Float.NaN);
         java.util.Arrays.fill(second, Float.NaN);
-        g.im2colSplit(split, 0, g.smallH(), 0, half, first);
-        g.im2colSplit(split, 0, g.smallH(), half, g.patch(), second);
+        g.im2colSplit(split, 0, g.smallH(), 0, half, first, n);
+        g.im2colSplit(split, 0, g.smallH(), half, g.patch(), second, n);
         float[] fromSplit = new float[cols.length];
         System.arraycopy(first, 0, fromSplit, 0, first.length);
         System.arraycopy(second, 0, fromSplit, first.length, second.length);
