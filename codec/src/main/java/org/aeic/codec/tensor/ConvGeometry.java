@@ -63,44 +63,7 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
      * row length {@code (y1-y0)*smallW}. Out-of-range big pixels read as zero.
      */
     public void im2col(float[] big, int bigOff, int y0, int y1, float[] cols) {
-        im2col(big, bigOff, y0, y1, 0, patch(), cols);
-    }
-
-    /** As {@link #im2col(float[], int, int, int, float[])}, rows {@code [r0, r1)} of the column matrix only, from row 0 of cols. */
-    public void im2col(float[] big, int bigOff, int y0, int y1, int r0, int r1, float[] cols) {
-        int n = (y1 - y0) * smallW;
-        int row = 0;
-        for (int c = 0; c < channels; c++) {
-            int cBase = bigOff + c * bigH * bigW;
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++, row++) {
-                    if (row < r0 || row >= r1) {
-                        continue;
-                    }
-                    int dst = (row - r0) * n;
-                    int off = kx - pad;
-                    int xLo = firstInside(off);
-                    int xHi = endInside(off);
-                    for (int y = y0; y < y1; y++, dst += smallW) {
-                        int iy = y * stride + ky - pad;
-                        if (iy < 0 || iy >= bigH || xLo >= xHi) {
-                            java.util.Arrays.fill(cols, dst, dst + smallW, 0f);
-                            continue;
-                        }
-                        java.util.Arrays.fill(cols, dst, dst + xLo, 0f);
-                        int src = cBase + iy * bigW + off;
-                        if (stride == 1) {
-                            System.arraycopy(big, src + xLo, cols, dst + xLo, xHi - xLo);
-                        } else {
-                            for (int x = xLo; x < xHi; x++) {
-                                cols[dst + x] = big[src + x * stride];
-                            }
-                        }
-                        java.util.Arrays.fill(cols, dst + xHi, dst + smallW, 0f);
-                    }
-                }
-            }
-        }
+        im2colSplit(splitColumns(big, bigOff), y0, y1, 0, patch(), cols, (y1 - y0) * smallW);
     }
 
     /**
@@ -130,8 +93,8 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
     }
 
     /**
-     * As {@link #im2col(float[], int, int, int, int, int, float[])}, from {@link #splitColumns}'s map, with rows
-     * {@code ld} floats apart in cols.
+     * Rows {@code [r0, r1)} of {@link #im2col}'s column matrix, from {@link #splitColumns}'s map, into cols from its
+     * row 0, rows {@code ld} floats apart.
      */
     public void im2colSplit(float[] split, int y0, int y1, int r0, int r1, float[] cols, int ld) {
         int hw = splitWidth();
