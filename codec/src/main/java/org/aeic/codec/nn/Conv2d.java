@@ -11,7 +11,7 @@ import org.aeic.codec.tensor.Tensor;
  * {@code out[cout x pixels] = W[cout x cin*k*k] * im2col(x) + b}.
  */
 public final class Conv2d extends ConvLayer {
-    /** Column buffers in inference are at most this many floats per thread (bounded memory on big tiles). */
+    /** A band of output rows in inference covers at most this many floats of the column matrix (kk x columns). */
     static final int MAX_COLS = 1 << 22;
     /** Rows of the column matrix made at a time in inference (the GEMM's own k-block). */
     private static final int K_BLOCK = 128;
@@ -83,7 +83,7 @@ public final class Conv2d extends ConvLayer {
         java.util.Arrays.fill(cols, 0f);
         Gemm.gemm(kk, n, cout, wt, 0, cout, dy.data, 0, n, cols, 0, n);
         Tensor dx = new Tensor(cin, x.h, x.w);
-        g.col2im(cols, 0, g.smallH(), dx.data, 0, 0, cin);
+        g.col2im(cols, dx.data);
         return dx;
     }
 }

@@ -36,7 +36,7 @@ public final class ConvTranspose2d extends ConvLayer {
             float[] wt = Ops.transpose(weight.data, cin, kk);
             float[] cols = new float[kk * nIn];
             Gemm.gemm(kk, nIn, cin, wt, 0, cin, x.data, 0, nIn, cols, 0, nIn);
-            g.col2im(cols, 0, x.h, out.data, 0, 0, cout);
+            g.col2im(cols, out.data);
             tape.push(x);
             return out;
         }

@@ -131,32 +131,22 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
     }
 
     /**
-     * Adds a column matrix for small rows {@code [y0, y1)} back onto the big map (the adjoint of
-     * {@link #im2col}). Channels {@code [c0, c1)} only, so callers may split channels across threads;
-     * each big pixel accumulates in (ky, kx) order, which keeps results reproducible.
+     * Adds a column matrix of the whole small map back onto the big map (the adjoint of {@link #im2col}); each big
+     * pixel accumulates in (ky, kx) order, which keeps results reproducible ({@link #addKernelRow} keeps that order).
      */
-    public void col2im(float[] cols, int y0, int y1, float[] big, int bigOff, int c0, int c1) {
-        col2im(cols, y0, y1, big, bigOff, c0, c1, 0, bigH);
-    }
-
-    /**
-     * As above, but writes only big rows {@code [by0, by1)}. When those rows receive all their
-     * contributions from small rows {@code [y0, y1)}, each of their pixels sums them in the same
-     * (ky, kx) order as one whole-map call: banding over big rows does not change a single bit.
-     */
-    public void col2im(float[] cols, int y0, int y1, float[] big, int bigOff, int c0, int c1, int by0, int by1) {
-        int n = (y1 - y0) * smallW;
-        for (int c = c0; c < c1; c++) {
-            int cBase = bigOff + c * bigH * bigW;
+    public void col2im(float[] cols, float[] big) {
+        int n = smallH * smallW;
+        for (int c = 0; c < channels; c++) {
+            int cBase = c * bigH * bigW;
             int row = c * k * k;
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
                     int src = row * n;
                     int xLo = firstInside(kx - pad);
                     int xHi = endInside(kx - pad);
-                    for (int y = y0; y < y1; y++, src += smallW) {
+                    for (int y = 0; y < smallH; y++, src += smallW) {
                         int iy = y * stride + ky - pad;
-                        if (iy < by0 || iy >= by1) {
+                        if (iy < 0 || iy >= bigH) {
                             continue;
                         }
                         int dst = cBase + iy * bigW + kx - pad;
