@@ -1,0 +1,120 @@
+package org.aeic.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/aeic}, run by bash on a probe jar ({@link LauncherProbe}) in place of aeic.jar. */
+class LauncherTest {
+    static final Path LAUNCHER = Path.of("..", "bin", "aeic").toAbsolutePath().normalize();
+    static final String JAVA_HOME = System.getProperty("java.home");
+
+    @TempDir
+    static Path dir;
+    static Path probeJar;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void probeJar() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bin/aeic is a bash script: no /bin/bash here");
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+        probeJar = dir.resolve("probe.jar");
+        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream os = Files.newOutputStream(probeJar); JarOutputStream jar = new JarOutputStream(os, m)) {
+            jar.putNextEntry(new JarEntry(entry));
+            try (var in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(jar);
+            }
+            jar.closeEntry();
+        }
+    }
+
+    static Run run(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("AEIC_JAVA_OPTS");
+        pb.environment().remove("AEIC_JAVA_HOME");
+        pb.environment().put("AEIC_JAR", probeJar.toString());
+        pb.environment().put("JAVA_HOME", JAVA_HOME);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish");
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    static String line(Run r, String key) {
+        return r.out().lines().filter(l -> l.startsWith(key + "=")).findFirst().orElse("").substring(key.length() + 1);
+    }
+
+    @Test
+    void aOneImageCommandGetsTheSmallHeapFlagsAndItsArguments() throws Exception {
+        Run r = run(Map.of(), "compress", "a b.png", "-o", "x.aeic");
+        assertEquals(0, r.code(), r.err());
+        String jvm = line(r, "jvm");
+        assertTrue(jvm.contains("-XX:+UseSerialGC") && jvm.contains("-Xms16m") && jvm.contains("-XX:MaxNewSize=32m"), jvm);
+        assertEquals("compress a b.png -o x.aeic", line(r, "args"));
+        assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
+    }
+
+    @Test
+    void otherCommandsKeepTheJvmDefaults() throws Exception {
+        String jvm = line(run(Map.of(), "eval", "--images", "x"), "jvm");
+        assertFalse(jvm.contains("-XX:+UseSerialGC") || jvm.contains("-Xms16m"), jvm);
+    }
+
+    @Test
+    void userOptionsComeLastAndAGcOfTheUsersReplacesTheSerialOne() throws Exception {
+        Run r = run(Map.of("AEIC_JAVA_OPTS", "-XX:+UseParallelGC -Xmx300m"), "decompress", "x.aeic");
+        assertEquals(0, r.code(), r.err());
+        String jvm = line(r, "jvm");
+        assertFalse(jvm.contains("-XX:+UseSerialGC"), jvm);
+        assertTrue(jvm.endsWith("-XX:+UseParallelGC -Xmx300m"), jvm);
+    }
+
+    @Test
+    void exitCodeAndStderrPassThrough() throws Exception {
+        Run r = run(Map.of(), "info", "exit", "3");
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("probe: a line on stderr"), r.err());
+        assertFalse(r.err().contains("Using incubator modules"), r.err()); // the launcher drops that one line
+    }
+
+    @Test
+    void aWrongJavaHomeIsOneLineAndExitOne() throws Exception {
+        Run r = run(Map.of("AEIC_JAVA_HOME", dir.resolve("no-such-jdk").toString()), "--version");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("aeic: AEIC_JAVA_HOME="), r.err());
+    }
+
+    @Test
+    void aMissingJarIsNamed() throws Exception {
+        Run r = run(Map.of("AEIC_JAR", dir.resolve("none.jar").toString()), "--version");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("aeic.jar not found"), r.err());
+    }
+}
