@@ -74,7 +74,7 @@ public final class ConvTranspose2d extends ConvLayer {
                     int n = (y1 - y0) * x.w;
                     java.util.Arrays.fill(buf, 0, rowsPerKy * ldBuf, 0f);
                     Gemm.gemm(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, xp, y0 * x.w, ldx, buf, 0, ldBuf);
-                    g.addKernelRow(buf, ldBuf, ky, y0, y1, out.data);
+                    g.addKernelRow(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, out.data);
                 }
             }
         });

@@ -103,7 +103,6 @@ public final class Gdn implements Layer {
         int n = x.plane();
         float[] beta = effectiveBeta();
         float[] gamma = effectiveGamma();
-        Tensor y = x;
         int blocks = (n + BLOCK - 1) / BLOCK;
         int chunks = Math.min(blocks, Gemm.parallelism());
         IntStream.range(0, chunks).parallel().forEach(t -> {
@@ -129,12 +128,12 @@ public final class Gdn implements Layer {
                     int from = ch * ld;
                     for (int j = 0; j < nb; j++) {
                         float r = (float) Math.sqrt(s[from + j]);
-                        y.data[at + j] = inverse ? x.data[at + j] * r : x.data[at + j] / r;
+                        x.data[at + j] = inverse ? x.data[at + j] * r : x.data[at + j] / r;
                     }
                 }
             }
         });
-        return y;
+        return x;
     }
 
     @Override

@@ -24,15 +24,17 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
     }
 
     /**
-     * Adds the taps of kernel row {@code ky} for small rows {@code [y0, y1)} onto the big map: {@code taps} holds
-     * rows {@code (c, kx)}, {@code ld} apart, each {@code (y1-y0)*smallW} long. Each big pixel gets its taps in kx order, so kernel
-     * rows added in ky order sum exactly as {@link #col2im} does.
+     * Adds the taps of kernel row {@code ky} for small rows {@code [y0, y1)} onto the big map: tap {@code (c, kx)}
+     * is the row of {@code (y1-y0)*smallW} floats at {@code from + c*channelStride + kx*tapStride}. Each big pixel
+     * gets its taps in kx order, so kernel rows added in ky order sum in (ky, kx) order, the one order of
+     * {@link #col2im} and of the transposed convolution's inference.
      */
-    public void addKernelRow(float[] taps, int ld, int ky, int y0, int y1, float[] big) {
+    public void addKernelRow(float[] taps, int from, int channelStride, int tapStride, int ky, int y0, int y1,
+                             float[] big) {
         for (int c = 0; c < channels; c++) {
             int cBase = c * bigH * bigW;
             for (int kx = 0; kx < k; kx++) {
-                int src = (c * k + kx) * ld;
+                int src = from + c * channelStride + kx * tapStride;
                 int xLo = firstInside(kx - pad);
                 int xHi = endInside(kx - pad);
                 for (int y = y0; y < y1; y++, src += smallW) {
@@ -131,31 +133,13 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
     }
 
     /**
-     * Adds a column matrix of the whole small map back onto the big map (the adjoint of {@link #im2col}); each big
-     * pixel accumulates in (ky, kx) order, which keeps results reproducible ({@link #addKernelRow} keeps that order).
+     * Adds a column matrix of the whole small map back onto the big map (the adjoint of {@link #im2col}), kernel row
+     * by kernel row: each big pixel accumulates in (ky, kx) order, which keeps results reproducible.
      */
     public void col2im(float[] cols, float[] big) {
         int n = smallH * smallW;
-        for (int c = 0; c < channels; c++) {
-            int cBase = c * bigH * bigW;
-            int row = c * k * k;
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++, row++) {
-                    int src = row * n;
-                    int xLo = firstInside(kx - pad);
-                    int xHi = endInside(kx - pad);
-                    for (int y = 0; y < smallH; y++, src += smallW) {
-                        int iy = y * stride + ky - pad;
-                        if (iy < 0 || iy >= bigH) {
-                            continue;
-                        }
-                        int dst = cBase + iy * bigW + kx - pad;
-                        for (int x = xLo; x < xHi; x++) {
-                            big[dst + x * stride] += cols[src + x];
-                        }
-                    }
-                }
-            }
+        for (int ky = 0; ky < k; ky++) {
+            addKernelRow(cols, ky * k * n, k * k * n, n, ky, 0, smallH, big);
         }
     }
 }

@@ -43,7 +43,8 @@ public final class Gemm {
      * {@code -Daeic.gemm.warmUp=false}.
      */
     public static void warmUpInBackground() {
-        if (Boolean.parseBoolean(System.getProperty("aeic.gemm.warmUp", "true")) && WARMING.compareAndSet(false, true)) {
+        if (!(KERNEL instanceof ScalarGemm) // plain Java reaches C1 quickly; only the Vector API needs this
+                && Boolean.parseBoolean(System.getProperty("aeic.gemm.warmUp", "true")) && WARMING.compareAndSet(false, true)) {
             Thread t = new Thread(KERNEL::warmUp, "aeic-gemm-warm-up");
             t.setDaemon(true);
             t.start();
@@ -93,8 +94,8 @@ public final class Gemm {
     /**
      * A row stride of at least {@code n} floats for a matrix that a GEMM reads as B (or C): whole cache lines, and an
      * odd number of them modulo 4 KiB. Rows exactly 2 or 4 KiB apart (a block of 512 columns, a plane of 192 x 128)
-     * all fall in one or two L1 sets, and the kernel's k-block of B no longer fits: on AVX2 the GEMM ran at 55 %
-     * of its speed with such a stride.
+     * all fall in one or two L1 sets, and the kernel's k-block of B no longer fits: on AVX2 the GEMM ran at two
+     * thirds of its speed with such a stride (57 against 87-90 GFLOPS).
      */
     public static int paddedStride(int n) {
         int ld = (n + 15) & ~15;
