@@ -1,6 +1,5 @@
 package org.aeic.codec.entropy;
 
-import java.util.Arrays;
 import org.aeic.codec.AeicException;
 
 /**
@@ -18,7 +17,8 @@ public final class SymbolTable {
     private final int n;          // regular symbols; index n is the escape
     private final int precision;
     private final int[] cum;      // cum[i] = first slot of symbol index i, cum[n + 1] = 2^precision
-    private volatile char[] lut;  // slot -> symbol index, built on first decode (encoders never need it)
+    private final int lutShift;   // a slot's bucket in lut: slot >>> lutShift
+    private volatile char[] lut;  // bucket -> index of the symbol holding its first slot; built on first decode
 
     private SymbolTable(int minSymbol, int[] freq, int precision) {
         this.minSymbol = minSymbol;
@@ -26,6 +26,10 @@ public final class SymbolTable {
         this.precision = precision;
         this.cum = new int[freq.length + 1];
         for (int i = 0; i < freq.length; i++) cum[i + 1] = cum[i] + freq[i];
+        // about 8 buckets per symbol, so that the search from a bucket's first symbol is a step or two; a whole
+        // 2^precision table (128 KB at 16 bits, for a table of 10 symbols) made a model's tables 33 MB
+        int bits = Math.min(precision, 35 - Integer.numberOfLeadingZeros(freq.length));
+        this.lutShift = precision - bits;
     }
 
     /**
@@ -84,7 +88,9 @@ public final class SymbolTable {
     int decode(RansDecoder dec) throws AeicException {
         char[] t = lut;
         if (t == null) lut = t = buildLut();
-        int s = t[dec.peek(precision)];
+        int slot = dec.peek(precision);
+        int s = t[slot >>> lutShift];
+        while (cum[s + 1] <= slot) s++; // cum[n + 1] = 2^precision > slot ends it
         dec.consume(cum[s], cum[s + 1] - cum[s], precision);
         if (s < n) return minSymbol + s;
         boolean below = dec.getBits(1) == 1;
@@ -104,8 +110,11 @@ public final class SymbolTable {
     }
 
     private char[] buildLut() {
-        char[] t = new char[1 << precision];
-        for (int s = 0; s <= n; s++) Arrays.fill(t, cum[s], cum[s + 1], (char) s);
+        char[] t = new char[1 << (precision - lutShift)];
+        for (int b = 0, s = 0; b < t.length; b++) {
+            while (cum[s + 1] <= b << lutShift) s++;
+            t[b] = (char) s;
+        }
         return t;
     }
 }

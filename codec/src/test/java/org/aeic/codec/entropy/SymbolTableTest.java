@@ -40,6 +40,50 @@ class SymbolTableTest {
         assertArrayEquals(random, roundTrip(t, random));
     }
 
+    /**
+     * The decoder finds a slot's symbol from a bucket of slots, then steps forward: every slot of tables whose
+     * buckets hold many symbols (tiny frequencies in a row, 4,096 symbols, 1-bit and 16-bit precision) must decode
+     * to the one symbol whose range holds it.
+     */
+    @Test
+    void everySlotDecodesToTheSymbolThatHoldsIt() throws AeicException {
+        Random r = new Random(11);
+        int[][] shapes = {{16, 4096}, {16, 200}, {16, 10}, {12, 300}, {1, 1}, {2, 3}, {16, 1}};
+        for (int[] shape : shapes) {
+            int p = shape[0];
+            int count = shape[1] + 1;
+            int[] freq = new int[count];
+            Arrays.fill(freq, 1);
+            int left = (1 << p) - count; // the rest goes to a few symbols, so most buckets hold runs of 1s
+            for (int i = 0; left > 0; i = (i + 7919) % count) {
+                int f = Math.min(left, 1 + r.nextInt(1 + (1 << p) / 4));
+                freq[i] += f;
+                left -= f;
+            }
+            SymbolTable t = SymbolTable.of(-5, p, freq);
+            int[] values = new int[count];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i < count - 1 ? i - 5 : 1_000_000; // the last one escapes
+            }
+            assertArrayEquals(values, roundTrip(t, values), "precision " + p + ", " + (count - 1) + " symbols");
+            for (int slot = 0; slot < 1 << p; slot++) {
+                int s = 0;
+                for (int cum = freq[0]; cum <= slot; cum += freq[++s]) {
+                }
+                if (s < count - 1) { // the escape's slots go on to read escape bits
+                    assertEquals(s - 5, decodeAt(t, slot), "precision " + p + ", slot " + slot);
+                }
+            }
+        }
+    }
+
+    /** The symbol that a state with {@code slot} in its low bits decodes to (a regular symbol). */
+    private static int decodeAt(SymbolTable t, int slot) throws AeicException {
+        int x = RansEncoder.L | slot; // L = 2^23 > 2^16: the slot sits in the low bits of a valid state
+        byte[] state = {(byte) (x >>> 24), (byte) (x >>> 16), (byte) (x >>> 8), (byte) x, 0, 0, 0, 0};
+        return t.decode(new RansDecoder(state, 0, state.length));
+    }
+
     @Test
     void tablesAtTheEdgesOfIntRoundTripEveryValue() throws AeicException {
         int max = Integer.MAX_VALUE, min = Integer.MIN_VALUE;
