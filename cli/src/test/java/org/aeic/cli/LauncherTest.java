@@ -111,6 +111,43 @@ class LauncherTest {
         assertTrue(r.err().startsWith("aeic: AEIC_JAVA_HOME="), r.err());
     }
 
+    /**
+     * The build's class-data sharing archive next to the jar is passed when the sidecar names this java (home and
+     * runtime version), and not when it names another: another JDK's archive makes the JVM print an error.
+     */
+    @Test
+    void theArchiveNextToTheJarIsUsedOnlyWithTheJavaThatMadeIt() throws Exception {
+        Path home = Path.of(JAVA_HOME).toRealPath();
+        Path release = home.resolve("release");
+        assumeTrue(Files.isRegularFile(release), "no release file in " + home);
+        String runtime = Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_RUNTIME_VERSION="))
+                .map(l -> l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))).findFirst().orElse("");
+        assumeTrue(!runtime.isEmpty(), "no JAVA_RUNTIME_VERSION in " + release);
+        Path jar = dir.resolve("cds").resolve("aeic.jar");
+        Files.createDirectories(jar.getParent());
+        Files.copy(probeJar, jar);
+        Path jsa = dir.resolve("cds").resolve("aeic.jsa");
+        Process dump = new ProcessBuilder(home.resolve("bin/java").toString(), "-Xshare:dump",
+                "-XX:SharedArchiveFile=" + jsa, "-jar", jar.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(dump.waitFor(120, TimeUnit.SECONDS), "-Xshare:dump did not finish");
+        assumeTrue(dump.exitValue() == 0 && Files.isRegularFile(jsa), "this JDK made no CDS archive");
+        Path sidecar = dir.resolve("cds").resolve("aeic.jsa.java");
+        Map<String, String> env = Map.of("AEIC_JAR", jar.toString());
+
+        Files.writeString(sidecar, home + " " + runtime + "\n");
+        Run r = run(env, "decompress", "x.aeic");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(line(r, "jvm").contains("-XX:SharedArchiveFile=" + jsa), line(r, "jvm"));
+        assertEquals("probe: a line on stderr", r.err().strip()); // the JVM took the archive without a word
+
+        Files.writeString(sidecar, home + " 0.0.0+0\n"); // made by another build of the JDK
+        r = run(env, "decompress", "x.aeic");
+        assertFalse(line(r, "jvm").contains("SharedArchiveFile"), line(r, "jvm"));
+        Files.delete(sidecar);
+        assertFalse(line(run(env, "info"), "jvm").contains("SharedArchiveFile"));
+    }
+
     @Test
     void aMissingJarIsNamed() throws Exception {
         Run r = run(Map.of("AEIC_JAR", dir.resolve("none.jar").toString()), "--version");
