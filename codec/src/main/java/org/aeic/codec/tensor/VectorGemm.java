@@ -38,14 +38,17 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        int m = MR + 3; // a full tile, then a pair of rows and a single row
-        int n = 2 * NR + L + 3; // two full tiles, one vector column, a scalar tail
+        // shapes that take every branch: tails of rows (pairs, a single row, none) and of columns (one vector, a
+        // scalar tail, none). A branch that the warm-up never took is compiled as a trap: the codec's first GEMM
+        // with n a multiple of the tile then threw the compiled edge() away (a deoptimisation, 50-90 ms of C2 again)
+        int[][] shapes = {{MR + 3, 2 * NR + L + 3}, {MR, NR}, {2 * MR + 1, NR + L}, {MR + 4, NR + 1}};
         int k = 4;
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
-        float[] c = new float[m * n];
+        float[] a = new float[(2 * MR + 4) * k];
+        float[] b = new float[k * (2 * NR + L + 3)];
+        float[] c = new float[(2 * MR + 4) * (2 * NR + L + 3)];
         for (int i = 0; i < WARM_UP_CALLS; i++) {
-            gemm(m, n, k, a, 0, k, b, 0, n, c, 0, n);
+            int[] s = shapes[i % shapes.length];
+            gemm(s[0], s[1], k, a, 0, k, b, 0, s[1], c, 0, s[1]);
         }
     }
 

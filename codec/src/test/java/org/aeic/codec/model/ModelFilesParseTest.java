@@ -68,4 +68,40 @@ class ModelFilesParseTest {
             }
         }
     }
+
+    /**
+     * Reading a model: the whole stream whatever {@code available()} says (exact, 0, too small, too large), in reads
+     * of any size; a stream of the cap's size is read, one byte more is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void readCappedReadsEveryByteAndRefusesOneByteMoreThanTheCap() throws Exception {
+        byte[] data = new byte[200_003];
+        new java.util.Random(5).nextBytes(data);
+        for (int claimed : new int[] {data.length, 0, 1000, 10_000_000}) {
+            for (int chunk : new int[] {1, 4096, 1 << 20}) {
+                assertArrayEquals(data, ModelFiles.readCapped(stream(data, claimed, chunk), 1 << 20),
+                        "available() " + claimed + ", reads of " + chunk);
+            }
+        }
+        assertArrayEquals(data, ModelFiles.readCapped(stream(data, 0, 7777), data.length));
+        AeicException e = org.junit.jupiter.api.Assertions.assertThrows(AeicException.class,
+                () -> ModelFiles.readCapped(stream(data, data.length, 7777), data.length - 1));
+        assertEquals(AeicException.Kind.TOO_LARGE, e.kind());
+        assertEquals(0, ModelFiles.readCapped(stream(new byte[0], 0, 10), 10).length);
+    }
+
+    /** {@code data}, at most {@code chunk} bytes per read, {@code available()} returning {@code claimed}. */
+    private static java.io.InputStream stream(byte[] data, int claimed, int chunk) {
+        return new java.io.ByteArrayInputStream(data) {
+            @Override
+            public synchronized int available() {
+                return claimed;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+    }
 }
