@@ -76,6 +76,10 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         String jvm = line(r, "jvm");
         assertTrue(jvm.contains("-XX:+UseSerialGC") && jvm.contains("-Xms16m") && jvm.contains("-XX:MaxNewSize=32m"), jvm);
+        // quiet before the command, else the JVM prints it on stdout, where an image may be going
+        int quiet = jvm.indexOf("-XX:CompileCommand=quiet");
+        assertTrue(quiet >= 0 && quiet < jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,"), jvm);
+        assertFalse(r.out().contains("CompileCommand:"), r.out());
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
         assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
     }
@@ -83,7 +87,7 @@ class LauncherTest {
     @Test
     void otherCommandsKeepTheJvmDefaults() throws Exception {
         String jvm = line(run(Map.of(), "eval", "--images", "x"), "jvm");
-        assertFalse(jvm.contains("-XX:+UseSerialGC") || jvm.contains("-Xms16m"), jvm);
+        assertFalse(jvm.contains("-XX:+UseSerialGC") || jvm.contains("-Xms16m") || jvm.contains("CompileCommand"), jvm);
     }
 
     @Test
