@@ -72,8 +72,9 @@ public final class ConvTranspose2d extends ConvLayer {
                         continue;
                     }
                     int n = (y1 - y0) * x.w;
-                    java.util.Arrays.fill(buf, 0, rowsPerKy * ldBuf, 0f);
-                    Gemm.gemm(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, xp, y0 * x.w, ldx, buf, 0, ldBuf);
+                    // C = A B, not a zeroed buffer then C += A B: that fill wrote as much as the GEMM (40 ms of 135
+                    // in the largest layer) and the GEMM read it back
+                    Gemm.product(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, xp, y0 * x.w, ldx, buf, 0, ldBuf);
                     g.addKernelRow(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, out.data);
                 }
             }

@@ -67,6 +67,12 @@ public final class Gemm {
         KERNEL.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    /** {@code C[m x n] = A[m x k] * B[k x n]}, on the calling thread: {@link #gemm} on a C of zeros. */
+    public static void product(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc) {
+        KERNEL.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
     /** {@code C[m x n] += A[m x k] * B[n x k]^T}, on the calling thread (weight gradients in training). */
     public static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {

@@ -14,6 +14,20 @@ interface GemmKernel {
               float[] c, int cOff, int ldc);
 
     /**
+     * {@code C[m x n] = A[m x k] * B[k x n]}: as {@link #gemm} on a C of zeros (each element one fma chain from
+     * +0), whatever C held.
+     */
+    default void product(int m, int n, int k,
+                         float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        }
+        gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
      * {@code C[m x n] += A[m x k] * B[n x k]^T}: dot products of rows, for weight gradients. Not bound by
      * the fma-chain contract (training only needs thread-count independence, which a single-threaded
      * call has).

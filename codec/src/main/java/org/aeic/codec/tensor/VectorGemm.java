@@ -48,19 +48,38 @@ final class VectorGemm implements GemmKernel {
         float[] c = new float[(2 * MR + 4) * (2 * NR + L + 3)];
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = shapes[i % shapes.length];
-            gemm(s[0], s[1], k, a, 0, k, b, 0, s[1], c, 0, s[1]);
+            run(i / shapes.length % 2 == 1, s[0], s[1], k, a, 0, k, b, 0, s[1], c, 0, s[1]);
         }
     }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
+        run(false, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
+    public void product(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        run(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * C += A B, or C = A B ({@code overwrite}): then each row group's block of C is zeroed just before its first
+     * k-block, while it is in L1, instead of the caller zeroing all of C beforehand (a second pass over it).
+     */
+    private static void run(boolean overwrite, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                            int ldb, float[] c, int cOff, int ldc) {
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
+            boolean zero = overwrite && k0 == 0;
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int jEnd = j0 + Math.min(NC, n - j0);
                 int i = 0;
                 for (; i + MR <= m; i += MR) {
+                    if (zero) {
+                        zeroRows(c, cOff + i * ldc + j0, ldc, MR, jEnd - j0);
+                    }
                     int ai = aOff + i * lda + k0;
                     int j = j0;
                     for (; j + NR <= jEnd; j += NR) {
@@ -76,6 +95,9 @@ final class VectorGemm implements GemmKernel {
                 }
                 for (; i < m; i += 2) { // the last rows (m % MR: 3200 and 128 leave 2 rows of 6), in pairs
                     int rows = Math.min(2, m - i);
+                    if (zero) {
+                        zeroRows(c, cOff + i * ldc + j0, ldc, rows, jEnd - j0);
+                    }
                     int ai = aOff + i * lda + k0;
                     int j = j0;
                     for (; j + NR <= jEnd; j += NR) {
@@ -84,6 +106,12 @@ final class VectorGemm implements GemmKernel {
                     edge(i, rows, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
                 }
             }
+        }
+    }
+
+    private static void zeroRows(float[] c, int at, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(c, at + r * ldc, at + r * ldc + cols, 0f);
         }
     }
 

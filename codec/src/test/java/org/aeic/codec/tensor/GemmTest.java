@@ -2,6 +2,7 @@ package org.aeic.codec.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
@@ -44,6 +45,39 @@ class GemmTest {
                     s += (double) a[i * k + p] * b[p * n + j];
                 }
                 assertEquals(s, fast[i * n + j], 1e-4 * Math.sqrt(k) + 1e-5, "C[" + i + "," + j + "]");
+            }
+        }
+    }
+
+    /**
+     * C = A B: the same bits as C += A B on a C of zeros, whatever C held before (NaN here), in every kernel, with
+     * several k-blocks (only the first starts from zero), row and column tails, and the padding between rows of C
+     * left alone.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "6,64,128", "8,67,131", "640,200,128", "13,1000,257", "7,24,300"})
+    void productIsGemmOnZerosInEveryKernel(int m, int n, int k) {
+        Random r = new Random(m * 17L + n + k);
+        int ldc = n + 3;
+        float[] a = random(m * k, r);
+        float[] b = random(k * n, r);
+        float[] zeros = new float[m * ldc];
+        Gemm.gemm(m, n, k, a, 0, k, b, 0, n, zeros, 0, ldc);
+        float[] fast = new float[m * ldc];
+        java.util.Arrays.fill(fast, Float.NaN);
+        Gemm.product(m, n, k, a, 0, k, b, 0, n, fast, 0, ldc);
+        float[] scalar = new float[m * ldc];
+        java.util.Arrays.fill(scalar, Float.NaN);
+        new ScalarGemm().product(m, n, k, a, 0, k, b, 0, n, scalar, 0, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                int at = i * ldc + j;
+                if (j < n) {
+                    assertEquals(Float.floatToRawIntBits(zeros[at]), Float.floatToRawIntBits(fast[at]), "C[" + i + "," + j + "]");
+                    assertEquals(Float.floatToRawIntBits(zeros[at]), Float.floatToRawIntBits(scalar[at]), "portable C[" + i + "," + j + "]");
+                } else {
+                    assertTrue(Float.isNaN(fast[at]) && Float.isNaN(scalar[at]), "padding C[" + i + "," + j + "]");
+                }
             }
         }
     }
