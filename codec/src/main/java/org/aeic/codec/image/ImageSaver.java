@@ -8,6 +8,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -80,6 +83,7 @@ public final class ImageSaver {
         WritableRaster raster = img.getRaster();
         int bands = raster.getNumBands();
         int[] row = new int[width * bands];
+        RowWriter out = rowWriter(raster, width);
         for (int y = 0, i = 0; y < height; y++) {
             for (int x = 0, s = 0; x < width; x++, i++) {
                 if (grey) {
@@ -93,9 +97,51 @@ public final class ImageSaver {
                     row[s++] = alpha == null ? max : Math.max(0, Math.min(max, alpha[i]));
                 }
             }
-            raster.setPixels(0, y, width, 1, row);
+            out.write(y, row);
         }
         return img;
+    }
+
+    private interface RowWriter {
+        void write(int y, int[] samples);
+    }
+
+    /**
+     * Writes rows of samples into the raster's array when its layout is the usual one (pixel-interleaved bytes or
+     * shorts, as every image {@link #create} makes): {@code setPixels} goes sample by sample through the sample
+     * model, 25 ms of a one-shot decode of a 768 x 512 image.
+     */
+    private static RowWriter rowWriter(WritableRaster raster, int width) {
+        if (raster.getSampleModel() instanceof PixelInterleavedSampleModel sm && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
+            int[] offsets = sm.getBandOffsets();
+            int bands = offsets.length;
+            int pixelStride = sm.getPixelStride();
+            int scanline = sm.getScanlineStride();
+            if (raster.getDataBuffer() instanceof DataBufferByte bytes && bytes.getNumBanks() == 1) {
+                byte[] data = bytes.getData();
+                int base = bytes.getOffset();
+                return (y, samples) -> {
+                    for (int x = 0, s = 0, at = base + y * scanline; x < width; x++, at += pixelStride) {
+                        for (int b = 0; b < bands; b++) {
+                            data[at + offsets[b]] = (byte) samples[s++];
+                        }
+                    }
+                };
+            }
+            if (raster.getDataBuffer() instanceof DataBufferUShort shorts && shorts.getNumBanks() == 1) {
+                short[] data = shorts.getData();
+                int base = shorts.getOffset();
+                return (y, samples) -> {
+                    for (int x = 0, s = 0, at = base + y * scanline; x < width; x++, at += pixelStride) {
+                        for (int b = 0; b < bands; b++) {
+                            data[at + offsets[b]] = (short) samples[s++];
+                        }
+                    }
+                };
+            }
+        }
+        return (y, samples) -> raster.setPixels(0, y, width, 1, samples);
     }
 
     private static int quantize(float v, int max) {
