@@ -39,16 +39,17 @@ final class VectorGemm implements GemmKernel {
     @Override
     public void warmUp() {
         // shapes that take every branch: tails of rows (pairs, a single row, none) and of columns (one vector, a
-        // scalar tail, none). A branch that the warm-up never took is compiled as a trap: the codec's first GEMM
-        // with n a multiple of the tile then threw the compiled edge() away (a deoptimisation, 50-90 ms of C2 again)
-        int[][] shapes = {{MR + 3, 2 * NR + L + 3}, {MR, NR}, {2 * MR + 1, NR + L}, {MR + 4, NR + 1}};
-        int k = 4;
-        float[] a = new float[(2 * MR + 4) * k];
-        float[] b = new float[k * (2 * NR + L + 3)];
-        float[] c = new float[(2 * MR + 4) * (2 * NR + L + 3)];
+        // scalar tail, none), and now and then more than one k-block and column block. A branch that the warm-up
+        // never took is compiled as a trap: the codec's first GEMM with n a multiple of the tile, or with k over
+        // KC in a product, threw the compiled code away (a deoptimisation, 50-90 ms of C2 again)
+        int[][] shapes = {{MR + 3, 2 * NR + L + 3, 4}, {MR, NR, 4}, {2 * MR + 1, NR + L, 4}, {MR + 4, NR + 1, 4}};
+        int[] large = {1, NC + 1, KC + 1};
+        float[] a = new float[(2 * MR + 4) * (KC + 1)];
+        float[] b = new float[(KC + 1) * (NC + 1)];
+        float[] c = new float[(2 * MR + 4) * (NC + 1)];
         for (int i = 0; i < WARM_UP_CALLS; i++) {
-            int[] s = shapes[i % shapes.length];
-            run(i / shapes.length % 2 == 1, s[0], s[1], k, a, 0, k, b, 0, s[1], c, 0, s[1]);
+            int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
+            run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
         }
     }
 
