@@ -221,6 +221,14 @@ public final class ImageSaver {
         if (dir == null || out.getFileName() == null) {
             throw new AeicException("not a file path: " + out);
         }
+        try {
+            if (format.equals("png") && PngWriter.canWrite(img)) {
+                AtomicFiles.write(out, os -> PngWriter.write(img, os));
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
+        }
         ImageWriter writer = writerFor(format);
         try {
             BufferedImage image = convertFor(img, format, writer);
@@ -242,6 +250,15 @@ public final class ImageSaver {
         Objects.requireNonNull(img, "img");
         Objects.requireNonNull(out, "out");
         String format = normalize(Objects.requireNonNull(formatName, "formatName"));
+        try {
+            if (format.equals("png") && PngWriter.canWrite(img)) {
+                PngWriter.write(img, out);
+                out.flush();
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write the png image: " + OneLine.reason(e), e);
+        }
         ImageWriter writer = writerFor(format);
         try {
             encode(convertFor(img, format, writer), format, writer, out);

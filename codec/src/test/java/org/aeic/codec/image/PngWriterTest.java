@@ -1,0 +1,91 @@
+package org.aeic.codec.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.InflaterInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The PNG files of decoded images: what ImageIO reads back, chunk CRCs, the header, and the Up filter on every row. */
+class PngWriterTest {
+
+    @ParameterizedTest
+    @CsvSource({"1,8,0", "2,8,4", "3,8,2", "4,8,6", "1,16,0", "2,16,4", "3,16,2", "4,16,6"})
+    void imagesOfTheDecoderRoundTripThroughImageIo(int channels, int depth, int colourType) throws Exception {
+        int w = 37;
+        int h = 11;
+        int n = w * h;
+        Random r = new Random(channels * 100L + depth);
+        float[] rgb = new float[3 * n];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = r.nextFloat();
+        }
+        int[] alpha = new int[n];
+        for (int i = 0; i < n; i++) {
+            alpha[i] = r.nextInt(1 << depth);
+        }
+        BufferedImage img = ImageSaver.toBufferedImage(rgb, w, h, alpha, channels, depth, null);
+        assertTrue(PngWriter.canWrite(img));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageSaver.write(img, out, "png");
+        byte[] png = out.toByteArray();
+
+        List<String> types = new ArrayList<>();
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        ByteBuffer bb = ByteBuffer.wrap(png, 8, png.length - 8);
+        while (bb.hasRemaining()) {
+            int len = bb.getInt();
+            byte[] typeAndData = new byte[4 + len];
+            bb.get(typeAndData);
+            CRC32 crc = new CRC32();
+            crc.update(typeAndData);
+            assertEquals((int) crc.getValue(), bb.getInt(), "CRC");
+            String type = new String(typeAndData, 0, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            types.add(type);
+            if (type.equals("IHDR")) {
+                ByteBuffer ih = ByteBuffer.wrap(typeAndData, 4, len);
+                assertEquals(w, ih.getInt());
+                assertEquals(h, ih.getInt());
+                assertEquals(depth, ih.get());
+                assertEquals(colourType, ih.get());
+            } else if (type.equals("IDAT")) {
+                idat.write(typeAndData, 4, len);
+            }
+        }
+        assertEquals("IHDR", types.get(0));
+        assertEquals("IEND", types.get(types.size() - 1));
+        byte[] raw = new InflaterInputStream(new ByteArrayInputStream(idat.toByteArray())).readAllBytes();
+        int rowBytes = 1 + w * channels * depth / 8;
+        assertEquals(h * rowBytes, raw.length);
+        for (int y = 0; y < h; y++) {
+            assertEquals(2, raw[y * rowBytes], "filter of row " + y); // Up
+        }
+
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
+        Raster a = img.getRaster();
+        Raster b = back.getRaster();
+        assertEquals(a.getNumBands(), b.getNumBands());
+        assertArrayEquals(a.getPixels(0, 0, w, h, (int[]) null), b.getPixels(0, 0, w, h, (int[]) null));
+    }
+
+    @org.junit.jupiter.api.Test
+    void otherImagesGoToImageIo() {
+        assertFalse(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB)));
+        assertFalse(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED)));
+        assertFalse(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_4BYTE_ABGR_PRE)));
+        assertTrue(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR)));
+    }
+}
