@@ -80,6 +80,7 @@ class LauncherTest {
         int quiet = jvm.indexOf("-XX:CompileCommand=quiet");
         assertTrue(quiet >= 0 && quiet < jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,"), jvm);
         assertFalse(r.out().contains("CompileCommand:"), r.out());
+        assertTrue(jvm.contains("-Daeic.gemm.warmUpCalls=3000"), jvm);
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
         assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
     }
