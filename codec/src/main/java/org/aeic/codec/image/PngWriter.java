@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
+import java.util.stream.IntStream;
 
 /**
  * PNG files of the images {@link ImageSaver#toBufferedImage} makes: grey, grey + alpha, RGB or RGBA, 8 or 16 bits,
@@ -33,6 +34,9 @@ final class PngWriter {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final int FILTER_UP = 2;
     private static final int IDAT_SIZE = 1 << 16;
+    /** Parts deflated in parallel (the cores a one-shot decompress has), each of at least this many rows. */
+    private static final int PARTS = 2;
+    private static final int MIN_PART_ROWS = 64;
 
     private PngWriter() {
     }
@@ -90,6 +94,34 @@ final class PngWriter {
             chunk(out, "iCCP", iccp.toByteArray(), iccp.size());
         }
 
+        // the rows in parts deflated side by side (each part's deflate stream byte-aligned by a sync flush, the last
+        // one finished), then one zlib stream: header, the parts, the Adler-32 of all the filtered rows
+        int parts = height >= 2 * MIN_PART_ROWS ? Math.min(PARTS, height / MIN_PART_ROWS) : 1;
+        Part[] done = IntStream.range(0, parts).parallel()
+                .mapToObj(p -> deflate(raster, sm, bands, sixteen, p * height / parts, (p + 1) * height / parts,
+                        p == parts - 1))
+                .toArray(Part[]::new);
+        long adler = 1;
+        try (IdatStream idat = new IdatStream(out)) {
+            idat.write(new byte[] {0x78, 0x01}, 0, 2); // deflate, 32 KiB window, fastest level
+            for (Part part : done) {
+                idat.write(part.deflated, 0, part.deflated.length);
+                adler = combineAdler32(adler, part.adler, part.length);
+            }
+            idat.write(new byte[] {(byte) (adler >>> 24), (byte) (adler >>> 16), (byte) (adler >>> 8), (byte) adler},
+                    0, 4);
+        }
+        chunk(out, "IEND", new byte[0], 0);
+    }
+
+    /** Rows deflated raw (no zlib header), the Adler-32 and the length of what went in. */
+    private record Part(byte[] deflated, long adler, long length) {
+    }
+
+    /** Rows {@code [y0, y1)}, Up-filtered (row y0 against row y0 - 1), as one part of the image's deflate stream. */
+    private static Part deflate(WritableRaster raster, PixelInterleavedSampleModel sm, int bands, boolean sixteen,
+                                int y0, int y1, boolean last) {
+        int width = raster.getWidth();
         int[] offsets = sm.getBandOffsets();
         int pixelStride = sm.getPixelStride();
         int scanline = sm.getScanlineStride();
@@ -98,10 +130,12 @@ final class PngWriter {
         byte[] row = new byte[rowBytes];
         byte[] line = new byte[1 + rowBytes];
         line[0] = FILTER_UP;
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try (IdatStream idat = new IdatStream(out);
-             DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, IDAT_SIZE)) {
-            for (int y = 0; y < height; y++) {
+        java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((y1 - y0) * rowBytes / 2 + 64);
+        byte[] buf = new byte[1 << 16];
+        try {
+            for (int y = y0 == 0 ? 0 : y0 - 1; y < y1; y++) {
                 if (sixteen) {
                     DataBufferUShort db = (DataBufferUShort) raster.getDataBuffer();
                     fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
@@ -109,18 +143,59 @@ final class PngWriter {
                     DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
                     fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
                 }
-                for (int i = 0; i < rowBytes; i++) {
-                    line[1 + i] = (byte) (row[i] - prev[i]);
+                if (y >= y0) {
+                    for (int i = 0; i < rowBytes; i++) {
+                        line[1 + i] = (byte) (row[i] - prev[i]);
+                    }
+                    adler.update(line);
+                    deflater.setInput(line);
+                    while (!deflater.needsInput()) {
+                        out.write(buf, 0, deflater.deflate(buf));
+                    }
                 }
-                z.write(line);
                 byte[] t = prev;
                 prev = row;
                 row = t;
             }
+            if (last) {
+                deflater.finish();
+                while (!deflater.finished()) {
+                    out.write(buf, 0, deflater.deflate(buf));
+                }
+            } else {
+                int n;
+                do { // a sync flush ends on a byte boundary, with no final block: the next part's stream follows
+                    n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+                    out.write(buf, 0, n);
+                } while (n == buf.length);
+            }
         } finally {
             deflater.end();
         }
-        chunk(out, "IEND", new byte[0], 0);
+        return new Part(out.toByteArray(), adler.getValue(), (long) (y1 - y0) * (1 + rowBytes));
+    }
+
+    /** The Adler-32 of A followed by B from theirs and B's length (zlib's adler32_combine). */
+    static long combineAdler32(long a, long b, long lengthOfB) {
+        final long base = 65521;
+        long rem = lengthOfB % base;
+        long sum1 = a & 0xffff;
+        long sum2 = rem * sum1 % base;
+        sum1 += (b & 0xffff) + base - 1;
+        sum2 += (a >>> 16 & 0xffff) + (b >>> 16 & 0xffff) + base - rem;
+        if (sum1 >= base) {
+            sum1 -= base;
+        }
+        if (sum1 >= base) {
+            sum1 -= base;
+        }
+        if (sum2 >= base << 1) {
+            sum2 -= base << 1;
+        }
+        if (sum2 >= base) {
+            sum2 -= base;
+        }
+        return sum1 | sum2 << 16;
     }
 
     private static void fillRow(byte[] data, int at, int pixelStride, int[] offsets, int width, byte[] row) {

@@ -88,4 +88,52 @@ class PngWriterTest {
         assertFalse(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_4BYTE_ABGR_PRE)));
         assertTrue(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR)));
     }
+
+    @org.junit.jupiter.api.Test
+    void adler32OfPartsCombines() {
+        Random r = new Random(3);
+        byte[] data = new byte[300_000];
+        r.nextBytes(data);
+        for (int cut : new int[] {0, 1, 65_521, 100_000, data.length}) {
+            java.util.zip.Adler32 whole = new java.util.zip.Adler32();
+            whole.update(data);
+            java.util.zip.Adler32 a = new java.util.zip.Adler32();
+            a.update(data, 0, cut);
+            java.util.zip.Adler32 b = new java.util.zip.Adler32();
+            b.update(data, cut, data.length - cut);
+            assertEquals(whole.getValue(), PngWriter.combineAdler32(a.getValue(), b.getValue(), data.length - cut), "cut " + cut);
+        }
+    }
+
+    /** Tall enough for the rows to be deflated in parts: one zlib stream, which ImageIO and zlib's check accept. */
+    @org.junit.jupiter.api.Test
+    void rowsDeflatedInPartsMakeOneStream() throws Exception {
+        int w = 50;
+        int h = 301;
+        float[] rgb = new float[3 * w * h];
+        Random r = new Random(8);
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (i % w) / (float) w + r.nextFloat() * 0.1f;
+        }
+        BufferedImage img = ImageSaver.toBufferedImage(rgb, w, h, null, 3, 8, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageSaver.write(img, out, "png");
+        byte[] png = out.toByteArray();
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        for (int at = 8; at < png.length; ) {
+            int len = ByteBuffer.wrap(png, at, 4).getInt();
+            if (new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("IDAT")) {
+                idat.write(png, at + 8, len);
+            }
+            at += 12 + len;
+        }
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(); // zlib: checks the Adler-32 at the end
+        inflater.setInput(idat.toByteArray());
+        byte[] raw = new byte[h * (1 + 3 * w) + 1];
+        assertEquals(h * (1 + 3 * w), inflater.inflate(raw));
+        assertTrue(inflater.finished());
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
+        assertArrayEquals(img.getRaster().getPixels(0, 0, w, h, (int[]) null),
+                back.getRaster().getPixels(0, 0, w, h, (int[]) null));
+    }
 }
