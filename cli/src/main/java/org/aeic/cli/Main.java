@@ -49,7 +49,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         if (args.length > 0 && java.util.Set.of("compress", "decompress", "eval", "train").contains(args[0])) {
             // the kernel compiles on the second core while picocli starts and the input and model are read
-            org.aeic.codec.tensor.Gemm.warmUpInBackground();
+            org.aeic.codec.WarmUp.inBackground();
         }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // no command needs a display; eval draws its plot off-screen

@@ -92,7 +92,7 @@ public final class ModelRegistry {
 
     /** The models inside the codec jar. */
     public static ModelRegistry bundled() throws AeicException {
-        Gemm.warmUpInBackground(); // compiles while the caller reads its input and the model
+        WarmUp.inBackground(); // compiles while the caller reads its input and the model
         ModelRegistry r = bundled;
         if (r == null) {
             synchronized (ModelRegistry.class) {

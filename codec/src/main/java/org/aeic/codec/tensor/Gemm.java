@@ -18,8 +18,6 @@ import java.util.stream.IntStream;
 public final class Gemm {
     private static final GemmKernel KERNEL = select();
     private static final int MIN_PARALLEL_COLUMNS = 256;
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gemm() {
     }
@@ -38,16 +36,13 @@ public final class Gemm {
     }
 
     /**
-     * Starts compiling the kernel on a background daemon thread, once per JVM, so that a short-lived process
-     * (one CLI command) reaches the compiled kernel while it still reads its input and model. Off with
-     * {@code -Daeic.gemm.warmUp=false}.
+     * Runs the kernel on small matrices of every shape it handles, on this thread, so that the JIT compiles it
+     * before the first large product (see {@link org.aeic.codec.WarmUp}). Nothing for the portable kernel: plain
+     * Java reaches C1 quickly; only the Vector API runs an allocating fallback until C2 has compiled it.
      */
-    public static void warmUpInBackground() {
-        if (!(KERNEL instanceof ScalarGemm) // plain Java reaches C1 quickly; only the Vector API needs this
-                && Boolean.parseBoolean(System.getProperty("aeic.gemm.warmUp", "true")) && WARMING.compareAndSet(false, true)) {
-            Thread t = new Thread(KERNEL::warmUp, "aeic-gemm-warm-up");
-            t.setDaemon(true);
-            t.start();
+    public static void warmUp() {
+        if (!(KERNEL instanceof ScalarGemm)) {
+            KERNEL.warmUp();
         }
     }
 
