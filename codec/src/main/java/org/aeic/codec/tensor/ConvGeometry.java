@@ -51,6 +51,69 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         }
     }
 
+    /** Floats of a band of {@code rows} big rows in {@link #addKernelRowToBand}'s layout. */
+    public int bandSize(int rows) {
+        return channels * rows * stride * splitWidth();
+    }
+
+    /** Big rows {@code [b0, b1)} of a band set to each channel's {@code value[c]}. */
+    public void fillBand(float[] band, int b0, int b1, float[] value) {
+        int per = (b1 - b0) * stride * splitWidth();
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(band, c * per, (c + 1) * per, value[c]);
+        }
+    }
+
+    /**
+     * As {@link #addKernelRow}, onto big rows {@code [b0, b1)} held in a band split by column phase, so that every
+     * tap row is one contiguous (vector) add instead of a stride-2 scatter: big {@code [c][iy][j*stride + p]} is
+     * {@code band[((c*(b1-b0) + iy-b0)*stride + p)*splitWidth() + j]}. Per big pixel the taps still add in kx
+     * order, one IEEE addition each, so {@link #unsplitBand} gives addKernelRow's bits.
+     */
+    public void addKernelRowToBand(float[] taps, int from, int channelStride, int tapStride, int ky, int y0, int y1,
+                                   float[] band, int b0, int b1) {
+        int hw = splitWidth();
+        int rows = b1 - b0;
+        for (int c = 0; c < channels; c++) {
+            for (int kx = 0; kx < k; kx++) {
+                int off = kx - pad;
+                int p = Math.floorMod(off, stride);
+                int shift = Math.floorDiv(off, stride);
+                int xLo = firstInside(off);
+                int xHi = endInside(off);
+                if (xLo >= xHi) {
+                    continue;
+                }
+                int src = from + c * channelStride + kx * tapStride;
+                for (int y = y0; y < y1; y++, src += smallW) {
+                    int iy = y * stride + ky - pad;
+                    if (iy < b0 || iy >= b1) {
+                        continue;
+                    }
+                    int dst = ((c * rows + iy - b0) * stride + p) * hw + shift;
+                    Gemm.add(band, dst + xLo, taps, src + xLo, xHi - xLo);
+                }
+            }
+        }
+    }
+
+    /** Big rows {@code [b0, b1)} from a band into the big map, columns interleaved again. */
+    public void unsplitBand(float[] band, int b0, int b1, float[] big) {
+        int hw = splitWidth();
+        int rows = b1 - b0;
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < rows; r++) {
+                int dst = (c * bigH + b0 + r) * bigW;
+                for (int p = 0; p < stride; p++) {
+                    int src = ((c * rows + r) * stride + p) * hw;
+                    for (int j = 0; j * stride + p < bigW; j++) {
+                        big[dst + j * stride + p] = band[src + j];
+                    }
+                }
+            }
+        }
+    }
+
     public int kernelArea() {
         return k * k;
     }

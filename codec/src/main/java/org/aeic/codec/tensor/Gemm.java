@@ -68,6 +68,11 @@ public final class Gemm {
         KERNEL.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    /** {@code dst[dOff + i] += src[sOff + i]} for i below n: one IEEE addition each, in vectors where they run. */
+    public static void add(float[] dst, int dOff, float[] src, int sOff, int n) {
+        KERNEL.add(dst, dOff, src, sOff, n);
+    }
+
     /** {@code C[m x n] += A[m x k] * B[n x k]^T}, on the calling thread (weight gradients in training). */
     public static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {

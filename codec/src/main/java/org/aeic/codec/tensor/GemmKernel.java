@@ -37,6 +37,13 @@ interface GemmKernel {
                 float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc);
 
+    /** {@code dst[dOff + i] += src[sOff + i]} for i below n (C2 does not vectorise it: the arrays might overlap). */
+    default void add(float[] dst, int dOff, float[] src, int sOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] += src[sOff + i];
+        }
+    }
+
     /**
      * Runs the kernel on small scratch matrices of every shape it handles (full tiles, edge tiles, tails), so
      * that the JIT has compiled all of it before the first large product. Results elsewhere are unaffected.

@@ -65,6 +65,17 @@ final class VectorGemm implements GemmKernel {
         run(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    @Override
+    public void add(float[] dst, int dOff, float[] src, int sOff, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] += src[sOff + i];
+        }
+    }
+
     /**
      * C += A B, or C = A B ({@code overwrite}): then each row group's block of C is zeroed just before its first
      * k-block, while it is in L1, instead of the caller zeroing all of C beforehand (a second pass over it).

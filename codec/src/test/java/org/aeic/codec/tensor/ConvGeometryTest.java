@@ -63,4 +63,42 @@ class ConvGeometryTest {
         g.col2im(cols2, got);
         assertArrayEquals(back, got); // same (ky, kx) order of additions: the same bits
     }
+
+    /**
+     * Kernel rows added into bands split by column phase, then written back, give addKernelRow's bits on the whole
+     * big map (from a bias), for bands of any rows.
+     */
+    @ParameterizedTest
+    @CsvSource({"3,4,7,5,2", "2,5,6,3,1", "2,3,5,3,3", "1,6,9,5,2"})
+    void bandsSplitByPhaseGiveTheSameBits(int channels, int smallH, int smallW, int k, int stride) {
+        ConvGeometry g = ConvGeometry.forDeconv(channels, smallH, smallW, k, stride);
+        java.util.Random r = new java.util.Random(channels * 7L + k);
+        int n = smallH * smallW;
+        float[] taps = new float[k * k * channels * n];
+        for (int i = 0; i < taps.length; i++) {
+            taps[i] = (float) r.nextGaussian();
+        }
+        float[] bias = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            bias[c] = (float) r.nextGaussian();
+        }
+        float[] whole = new float[channels * g.bigH() * g.bigW()];
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(whole, c * g.bigH() * g.bigW(), (c + 1) * g.bigH() * g.bigW(), bias[c]);
+        }
+        g.col2im(taps, whole);
+        for (int rows : new int[] {1, 2, 3, g.bigH()}) {
+            float[] banded = new float[whole.length];
+            float[] band = new float[g.bandSize(rows)];
+            for (int b0 = 0; b0 < g.bigH(); b0 += rows) {
+                int b1 = Math.min(g.bigH(), b0 + rows);
+                g.fillBand(band, b0, b1, bias);
+                for (int ky = 0; ky < k; ky++) {
+                    g.addKernelRowToBand(taps, ky * k * n, k * k * n, n, ky, 0, smallH, band, b0, b1);
+                }
+                g.unsplitBand(band, b0, b1, banded);
+            }
+            assertArrayEquals(whole, banded, "bands of " + rows + " rows");
+        }
+    }
 }
