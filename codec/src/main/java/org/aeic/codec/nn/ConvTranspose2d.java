@@ -55,20 +55,29 @@ public final class ConvTranspose2d extends ConvLayer {
         int bands = (g.bigH() + outRows - 1) / outRows;
         int chunks = Math.min(bands, Gemm.parallelism());
         int rowsPerKy = cout * k;
-        // the input's planes a padded stride apart: planes of 192 x 128 are 96 KiB apart, and the GEMM reads one
-        // row of B from each of them (see Gemm.paddedStride)
-        int ldx = Gemm.paddedStride(nIn);
-        float[] xp = new float[cin * ldx];
-        for (int c = 0; c < cin; c++) {
-            System.arraycopy(x.data, c * nIn, xp, c * ldx, nIn);
+        // each band copies the input rows its kernel rows reach into a window whose planes are a padded stride
+        // apart: planes of 192 x 128 are 96 KiB apart, and the GEMM reads one row of B from each of them (see
+        // Gemm.paddedStride). A padded copy of the whole input cost the largest layers 50 MB of fresh memory
+        int windowRows = 0;
+        for (int band = 0; band < bands; band++) {
+            int[] rows = inputRows(g, band * outRows, Math.min(g.bigH(), (band + 1) * outRows));
+            windowRows = Math.max(windowRows, rows[1] - rows[0]);
         }
+        int ldw = Gemm.paddedStride(windowRows * x.w);
         int ldBuf = Gemm.paddedStride((inRows + 1) * x.w);
         IntStream.range(0, chunks).parallel().forEach(t -> {
+            float[] window = new float[cin * ldw];
             float[] buf = new float[rowsPerKy * ldBuf];
             float[] acc = new float[g.bandSize(outRows)];
             for (int band = t; band < bands; band += chunks) {
                 int o0 = band * outRows;
                 int o1 = Math.min(g.bigH(), o0 + outRows);
+                int[] rows = inputRows(g, o0, o1);
+                int ya = rows[0];
+                int yb = rows[1];
+                for (int c = 0; c < cin; c++) {
+                    System.arraycopy(x.data, c * nIn + ya * x.w, window, c * ldw, (yb - ya) * x.w);
+                }
                 g.fillBand(acc, o0, o1, bias.data);
                 for (int ky = 0; ky < k; ky++) {
                     int y0 = g.firstSmallRowFor(ky, o0);
@@ -79,13 +88,29 @@ public final class ConvTranspose2d extends ConvLayer {
                     int n = (y1 - y0) * x.w;
                     // C = A B, not a zeroed buffer then C += A B: that fill wrote as much as the GEMM (40 ms of 135
                     // in the largest layer) and the GEMM read it back
-                    Gemm.product(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, xp, y0 * x.w, ldx, buf, 0, ldBuf);
+                    Gemm.product(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, window, (y0 - ya) * x.w, ldw, buf, 0,
+                            ldBuf);
                     g.addKernelRowToBand(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, acc, o0, o1);
                 }
                 g.unsplitBand(acc, o0, o1, out.data);
             }
         });
         return out;
+    }
+
+    /** The input rows {@code {first, end}} that output rows {@code [o0, o1)} take taps from, over all kernel rows. */
+    private int[] inputRows(ConvGeometry g, int o0, int o1) {
+        int first = Integer.MAX_VALUE;
+        int end = 0;
+        for (int ky = 0; ky < k; ky++) {
+            int y0 = g.firstSmallRowFor(ky, o0);
+            int y1 = g.firstSmallRowFor(ky, o1);
+            if (y1 > y0) {
+                first = Math.min(first, y0);
+                end = Math.max(end, y1);
+            }
+        }
+        return first < end ? new int[] {first, end} : new int[] {0, 0};
     }
 
     /**

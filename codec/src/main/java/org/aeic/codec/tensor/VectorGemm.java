@@ -38,15 +38,19 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        // shapes that take every branch: tails of rows (pairs, a single row, none) and of columns (one vector, a
-        // scalar tail, none), and now and then more than one k-block and column block. A branch that the warm-up
-        // never took is compiled as a trap: the codec's first GEMM with n a multiple of the tile, or with k over
-        // KC in a product, threw the compiled code away (a deoptimisation, 50-90 ms of C2 again)
+        // first the micro-kernel alone, so that C2 takes it first; then shapes that take every branch of the
+        // driver: a tail of rows or none, a tail of columns or none, and now and then more than one k-block and
+        // column block. A branch that the warm-up never took is compiled as a trap: the codec's first GEMM with n a
+        // multiple of the tile, or with k over KC in a product, threw the compiled code away (a deoptimisation,
+        // 50-90 ms of C2 again)
         int[][] shapes = {{MR + 3, 2 * NR + L + 3, 4}, {MR, NR, 4}, {2 * MR + 1, NR + L, 4}, {MR + 4, NR + 1, 4}};
         int[] large = {1, NC + 1, KC + 1};
         float[] a = new float[(2 * MR + 4) * (KC + 1)];
         float[] b = new float[(KC + 1) * (NC + 1)];
         float[] c = new float[(2 * MR + 4) * (NC + 1)];
+        for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
+            micro(8, a, 0, 8, b, 0, NR, c, 0, NR);
+        }
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
@@ -79,78 +83,100 @@ final class VectorGemm implements GemmKernel {
     /**
      * C += A B, or C = A B ({@code overwrite}): then each row group's block of C is zeroed just before its first
      * k-block, while it is in L1, instead of the caller zeroing all of C beforehand (a second pass over it).
+     * The tiles at the edges of C (the last rows when m is not a multiple of MR, the last columns when a column
+     * block is not a multiple of NR) go through zero-padded copies in {@link Scratch}, so one micro-kernel computes
+     * every tile: fewer methods for the JIT to compile before the first image, and every element of C still gets
+     * one fma chain in ascending k (the padding's products land in the copy's unused rows and columns).
      */
     private static void run(boolean overwrite, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                             int ldb, float[] c, int cOff, int ldc) {
+        Scratch s = null;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
             boolean zero = overwrite && k0 == 0;
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int jEnd = j0 + Math.min(NC, n - j0);
-                int i = 0;
-                for (; i + MR <= m; i += MR) {
-                    if (zero) {
-                        zeroRows(c, cOff + i * ldc + j0, ldc, MR, jEnd - j0);
-                    }
+                int jFull = j0 + (jEnd - j0) / NR * NR;
+                int cols = jEnd - jFull;
+                if (cols > 0) {
+                    s = s != null ? s : SCRATCH.get();
+                    copyPadded(b, bOff + k0 * ldb + jFull, ldb, kc, cols, s.b, NR);
+                }
+                for (int i = 0; i < m; i += MR) {
+                    int rows = Math.min(MR, m - i);
+                    int ci = cOff + i * ldc;
+                    float[] ta = a;
                     int ai = aOff + i * lda + k0;
-                    int j = j0;
-                    for (; j + NR <= jEnd; j += NR) {
-                        int bi = bOff + k0 * ldb + j;
-                        int ci = cOff + i * ldc + j;
-                        if (WIDE) {
-                            micro6x4(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
-                        } else {
-                            micro4x3(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+                    int la = lda;
+                    if (rows < MR) {
+                        s = s != null ? s : SCRATCH.get();
+                        copyPadded(a, ai, lda, rows, kc, s.a, kc);
+                        java.util.Arrays.fill(s.a, rows * kc, MR * kc, 0f);
+                        ta = s.a;
+                        ai = 0;
+                        la = kc;
+                        for (int j = j0; j < jFull; j += NR) {
+                            edgeTile(zero, rows, NR, kc, ta, ai, la, b, bOff + k0 * ldb + j, ldb, c, ci + j, ldc, s.c);
+                        }
+                    } else {
+                        if (zero) {
+                            zeroRows(c, ci + j0, ldc, MR, jFull - j0);
+                        }
+                        for (int j = j0; j < jFull; j += NR) {
+                            micro(kc, a, ai, lda, b, bOff + k0 * ldb + j, ldb, c, ci + j, ldc);
                         }
                     }
-                    edge(i, MR, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-                }
-                for (; i < m; i += 2) { // the last rows (m % MR: 3200 and 128 leave 2 rows of 6), in pairs
-                    int rows = Math.min(2, m - i);
-                    if (zero) {
-                        zeroRows(c, cOff + i * ldc + j0, ldc, rows, jEnd - j0);
+                    if (cols > 0) {
+                        edgeTile(zero, rows, cols, kc, ta, ai, la, s.b, 0, NR, c, ci + jFull, ldc, s.c);
                     }
-                    int ai = aOff + i * lda + k0;
-                    int j = j0;
-                    for (; j + NR <= jEnd; j += NR) {
-                        microRows(rows, kc, a, ai, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-                    }
-                    edge(i, rows, j, jEnd, kc, k0, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
                 }
             }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Zero-padded copies of the operands of an edge tile: the last rows of A, the last columns of B, the tile of C. */
+    private static final class Scratch {
+        final float[] a = new float[MR * KC];
+        final float[] b = new float[KC * NR];
+        final float[] c = new float[MR * NR];
+    }
+
+    /** {@code rows x cols} of {@code src} into the top left of {@code dst} (row stride {@code ldd}), zeros right of them. */
+    private static void copyPadded(float[] src, int at, int lds, int rows, int cols, float[] dst, int ldd) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, at + r * lds, dst, r * ldd, cols);
+            java.util.Arrays.fill(dst, r * ldd + cols, (r + 1) * ldd, 0f);
+        }
+    }
+
+    /** The {@code rows x cols} tile of C at {@code ci}, below MR x NR, computed whole in the scratch tile {@code t}. */
+    private static void edgeTile(boolean zero, int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi,
+                                 int ldb, float[] c, int ci, int ldc, float[] t) {
+        java.util.Arrays.fill(t, 0f);
+        if (!zero) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, ci + r * ldc, t, r * NR, cols);
+            }
+        }
+        micro(kc, a, ai, lda, b, bi, ldb, t, 0, NR);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * NR, c, ci + r * ldc, cols);
+        }
+    }
+
+    private static void micro(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        if (WIDE) {
+            micro6x4(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+        } else {
+            micro4x3(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
         }
     }
 
     private static void zeroRows(float[] c, int at, int ldc, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             java.util.Arrays.fill(c, at + r * ldc, at + r * ldc + cols, 0f);
-        }
-    }
-
-    /** Rows {@code [i0, i0+rows)} by columns {@code [j0, jEnd)}: groups of 4 rows, then single rows; vectors, then scalars. */
-    private static void edge(int i0, int rows, int j0, int jEnd, int kc, int k0, float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        if (j0 >= jEnd || rows <= 0) {
-            return;
-        }
-        int i = i0;
-        for (; i + 4 <= i0 + rows; i += 4) {
-            int j = j0;
-            for (; j + L <= jEnd; j += L) {
-                micro4x1(kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-            }
-            if (j < jEnd) {
-                scalar(4, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-            }
-        }
-        for (; i < i0 + rows; i++) {
-            int j = j0;
-            for (; j + L <= jEnd; j += L) {
-                micro1x1(kc, a, aOff + i * lda + k0, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j);
-            }
-            if (j < jEnd) {
-                scalar(1, jEnd - j, kc, a, aOff + i * lda + k0, lda, b, bOff + k0 * ldb + j, ldb, c, cOff + i * ldc + j, ldc);
-            }
         }
     }
 
@@ -196,109 +222,6 @@ final class VectorGemm implements GemmKernel {
         c00.intoArray(c,ci); c01.intoArray(c,ci+L); c02.intoArray(c,ci+2*L); c10.intoArray(c,c1); c11.intoArray(c,c1+L); c12.intoArray(c,c1+2*L);
         c20.intoArray(c,c2); c21.intoArray(c,c2+L); c22.intoArray(c,c2+2*L); c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L);
     }
-    /**
-     * One or two rows by a full tile's width (NR / L vectors: 4 on AVX-512, 3 on AVX2), for the rows below the
-     * last MR-row tile: each loaded vector of B serves both rows, which the one-vector kernels did not. Two
-     * straight-line kernels, not one with a row-count test: a vector that is loaded on one branch only is boxed
-     * by C2 (a JFR run had 43 % of a decode in such a kernel, for 2 rows of 3,200).
-     */
-    private static void microRows(int rows, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
-                                  float[] c, int ci, int ldc) {
-        if (rows == 2) {
-            micro2xN(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
-        } else {
-            micro1xN(kc, a, ai, b, bi, ldb, c, ci);
-        }
-    }
-
-    private static void micro2xN(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
-                                 int ldc) {
-        int c1 = ci + ldc;
-        int a1 = ai + lda;
-        int last = FOUR ? 3 * L : 2 * L; // the fourth vector only on AVX-512 (FOUR is a constant: C2 folds it)
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
-                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + last);
-        FloatVector c10 = FloatVector.fromArray(S, c, c1), c11 = FloatVector.fromArray(S, c, c1 + L),
-                c12 = FloatVector.fromArray(S, c, c1 + 2 * L), c13 = FloatVector.fromArray(S, c, c1 + last);
-        for (int kk = 0; kk < kc; kk++) {
-            int bk = bi + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L),
-                    b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + last);
-            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            if (FOUR) {
-                c03 = x.fma(b3, c03);
-            }
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-            if (FOUR) {
-                c13 = x.fma(b3, c13);
-            }
-        }
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
-        c10.intoArray(c, c1); c11.intoArray(c, c1 + L); c12.intoArray(c, c1 + 2 * L);
-        if (FOUR) {
-            c03.intoArray(c, ci + last);
-            c13.intoArray(c, c1 + last);
-        }
-    }
-
-    private static void micro1xN(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
-        int last = FOUR ? 3 * L : 2 * L;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci), c01 = FloatVector.fromArray(S, c, ci + L),
-                c02 = FloatVector.fromArray(S, c, ci + 2 * L), c03 = FloatVector.fromArray(S, c, ci + last);
-        for (int kk = 0; kk < kc; kk++) {
-            int bk = bi + kk * ldb;
-            FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-            c00 = x.fma(FloatVector.fromArray(S, b, bk), c00);
-            c01 = x.fma(FloatVector.fromArray(S, b, bk + L), c01);
-            c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
-            if (FOUR) {
-                c03 = x.fma(FloatVector.fromArray(S, b, bk + last), c03);
-            }
-        }
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
-        if (FOUR) {
-            c03.intoArray(c, ci + last);
-        }
-    }
-
-    private static void micro4x1(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
-        int c1 = ci + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        FloatVector c0v = FloatVector.fromArray(S, c, ci), c1v = FloatVector.fromArray(S, c, c1),
-                c2v = FloatVector.fromArray(S, c, c2), c3v = FloatVector.fromArray(S, c, c3);
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int kk = 0; kk < kc; kk++) {
-            FloatVector bv = FloatVector.fromArray(S, b, bi + kk * ldb);
-            c0v = FloatVector.broadcast(S, a[ai + kk]).fma(bv, c0v);
-            c1v = FloatVector.broadcast(S, a[a1 + kk]).fma(bv, c1v);
-            c2v = FloatVector.broadcast(S, a[a2 + kk]).fma(bv, c2v);
-            c3v = FloatVector.broadcast(S, a[a3 + kk]).fma(bv, c3v);
-        }
-        c0v.intoArray(c, ci); c1v.intoArray(c, c1); c2v.intoArray(c, c2); c3v.intoArray(c, c3);
-    }
-
-    private static void micro1x1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
-        FloatVector cv = FloatVector.fromArray(S, c, ci);
-        for (int kk = 0; kk < kc; kk++) {
-            cv = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, b, bi + kk * ldb), cv);
-        }
-        cv.intoArray(c, ci);
-    }
-
-    private static void scalar(int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
-                               float[] c, int ci, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                float acc = c[ci + r * ldc + j];
-                for (int kk = 0; kk < kc; kk++) {
-                    acc = Math.fma(a[ai + r * lda + kk], b[bi + kk * ldb + j], acc);
-                }
-                c[ci + r * ldc + j] = acc;
-            }
-        }
-    }
-
     @Override
     public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc) {
