@@ -81,6 +81,10 @@ class LauncherTest {
         assertTrue(quiet >= 0 && quiet < jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,"), jvm);
         assertFalse(r.out().contains("CompileCommand:"), r.out());
         assertTrue(jvm.contains("-Daeic.gemm.warmUpCalls=3000"), jvm);
+        // the micro-kernel's own threshold after the class-wide one: the JVM takes the last command that matches
+        int kernel = jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::micro*,0.01");
+        assertTrue(kernel > jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::*,0.1"), jvm);
+        assertTrue(jvm.contains("-XX:CompileCommand=BackgroundCompilation,org.aeic.codec.tensor.VectorGemm::micro*,false"), jvm);
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
         assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
     }

@@ -38,8 +38,8 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        // first the micro-kernel alone, so that C2 takes it first; then shapes that take every branch of the
-        // driver: a tail of rows or none, a tail of columns or none, and now and then more than one k-block and
+        // first the micro-kernel alone, so that C2 takes it first; then, beside vector adds, shapes that take every
+        // branch of the driver: a tail of rows or none, a tail of columns or none, and now and then more than one k-block and
         // column block. A branch that the warm-up never took is compiled as a trap: the codec's first GEMM with n a
         // multiple of the tile, or with k over KC in a product, threw the compiled code away (a deoptimisation,
         // 50-90 ms of C2 again)
@@ -49,11 +49,12 @@ final class VectorGemm implements GemmKernel {
         float[] b = new float[(KC + 1) * (NC + 1)];
         float[] c = new float[(2 * MR + 4) * (NC + 1)];
         for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
-            micro(8, a, 0, 8, b, 0, NR, c, 0, NR);
+            micro(2, a, 0, 2, b, 0, NR, c, 0, NR);
         }
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
+            add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
         }
     }
 
