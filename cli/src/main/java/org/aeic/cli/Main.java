@@ -67,17 +67,19 @@ public final class Main implements Runnable {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdio.out(), Charset.defaultCharset()), true);
         CommandLine cl = new CommandLine(new Main(stdio));
         // picocli builds every command's model by reflection when it is registered (30 ms of a one-shot decompress
-        // went to the five that do not run): a command named first is registered alone; anything else (help,
-        // completion, a typo that gets a suggestion) gets them all
+        // went to the five that do not run, 3-8 ms to completion's): a command named first is registered alone;
+        // anything else (help, completion, a typo that gets a suggestion) gets them all
         List<Class<?>> named = COMMANDS.stream()
                 .filter(c -> args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])).toList();
         for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
             cl.addSubcommand(c);
         }
-        // bash/zsh completion: `source <(aeic completion)`
-        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        cl.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
-                .description("Print a bash/zsh completion script for aeic (use: source <(aeic completion)).");
+        if (named.isEmpty()) {
+            // bash/zsh completion: `source <(aeic completion)`
+            cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+            cl.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
+                    .description("Print a bash/zsh completion script for aeic (use: source <(aeic completion)).");
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(Main::exitCode);

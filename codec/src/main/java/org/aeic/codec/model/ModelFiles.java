@@ -145,8 +145,88 @@ public final class ModelFiles {
         }
     }
 
-    /** A model file's fields but its tensors, and the tensors' values by name (the first of a name counts). */
-    record Parsed(ModelFile header, Map<String, float[]> tensors) {
+    /** Tensor values by name, for a model's parameters. */
+    interface TensorSource {
+        /** The number of values of the named tensor, or -1 if there is none of that name. */
+        int size(String name);
+
+        /** The named tensor's values into {@code dst}, which has {@link #size} elements. */
+        void copyTo(String name, float[] dst);
+
+        /** The named tensor's values, or null. */
+        default float[] get(String name) {
+            int n = size(name);
+            if (n < 0) {
+                return null;
+            }
+            float[] v = new float[n];
+            copyTo(name, v);
+            return v;
+        }
+
+        /** Values that {@code tensors} makes as arrays (each looked up once: the size, then the copy). */
+        static TensorSource of(Function<String, float[]> tensors) {
+            return new TensorSource() {
+                private String last;
+                private float[] values;
+
+                private float[] lookUp(String name) {
+                    if (!name.equals(last)) {
+                        values = tensors.apply(name);
+                        last = name;
+                    }
+                    return values;
+                }
+
+                @Override
+                public int size(String name) {
+                    float[] v = lookUp(name);
+                    return v == null ? -1 : v.length;
+                }
+
+                @Override
+                public void copyTo(String name, float[] dst) {
+                    float[] v = lookUp(name);
+                    System.arraycopy(v, 0, dst, 0, v.length);
+                }
+            };
+        }
+    }
+
+    /**
+     * A tensor's values where they lie in a model file's bytes: runs of little-endian floats (one run when they are
+     * packed, as the trainers write them), copied out only into the array that keeps them (a parameter's).
+     */
+    record TensorData(byte[] bytes, int[] at, int[] count, int size) {
+        void copyTo(float[] dst) {
+            int o = 0;
+            for (int i = 0; i < at.length; i++) {
+                ByteBuffer.wrap(bytes, at[i], count[i] * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                        .get(dst, o, count[i]);
+                o += count[i];
+            }
+        }
+    }
+
+    /** A model file's fields but its tensors, and where the tensors' values lie by name (the first of a name counts). */
+    record Parsed(ModelFile header, Map<String, TensorData> data) implements TensorSource {
+        @Override
+        public int size(String name) {
+            TensorData d = data.get(name);
+            return d == null ? -1 : d.size();
+        }
+
+        @Override
+        public void copyTo(String name, float[] dst) {
+            data.get(name).copyTo(dst);
+        }
+
+        /** Every tensor's values by name. */
+        Map<String, float[]> tensors() {
+            Map<String, float[]> all = new HashMap<>();
+            data.keySet().forEach(name -> all.put(name, get(name)));
+            return all;
+        }
     }
 
     private static final int TENSORS_TAG = tag(ModelFile.TENSORS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -174,7 +254,7 @@ public final class ModelFiles {
             in.setSizeLimit(MAX_MODEL_BYTES);
             ByteArrayOutputStream rest = new ByteArrayOutputStream();
             CodedOutputStream out = CodedOutputStream.newInstance(rest);
-            Map<String, float[]> tensors = new HashMap<>();
+            Map<String, TensorData> tensors = new HashMap<>();
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 if (tag == TENSORS_TAG) {
                     int len = in.readRawVarint32();
@@ -195,33 +275,46 @@ public final class ModelFiles {
         }
     }
 
-    private static void readTensor(byte[] bytes, int at, int len, Map<String, float[]> tensors) throws IOException {
+    private static void readTensor(byte[] bytes, int at, int len, Map<String, TensorData> tensors) throws IOException {
         CodedInputStream t = CodedInputStream.newInstance(bytes, at, len);
         String name = "";
-        float[] data = new float[0];
-        int count = 0;
+        int[] runAt = new int[1];
+        int[] runCount = new int[1];
+        int runs = 0;
+        int size = 0;
         for (int tag = t.readTag(); tag != 0; tag = t.readTag()) {
+            int from;
+            int n;
             if (tag == NAME_TAG) {
                 name = t.readStringRequireUtf8();
+                continue;
             } else if (tag == PACKED_DATA_TAG) {
-                int n = t.readRawVarint32();
-                int from = t.getTotalBytesRead();
-                if (n < 0 || n % 4 != 0 || n > len - from) {
+                int bytesLen = t.readRawVarint32();
+                from = t.getTotalBytesRead();
+                if (bytesLen < 0 || bytesLen % 4 != 0 || bytesLen > len - from) {
                     throw new InvalidProtocolBufferException("bad packed floats");
                 }
-                data = Arrays.copyOf(data, count + n / 4);
-                ByteBuffer.wrap(bytes, at + from, n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                        .get(data, count, n / 4);
-                count += n / 4;
-                t.skipRawBytes(n);
+                n = bytesLen / 4;
+                t.skipRawBytes(bytesLen);
             } else if (tag == DATA_TAG) {
-                data = Arrays.copyOf(data, count + 1);
-                data[count++] = t.readFloat();
-            } else if (!t.skipField(tag)) {
-                throw new InvalidProtocolBufferException("unexpected end-group tag");
+                from = t.getTotalBytesRead();
+                t.readFloat();
+                n = 1;
+            } else {
+                if (!t.skipField(tag)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+                continue;
             }
+            if (runs == runAt.length) {
+                runAt = Arrays.copyOf(runAt, runs * 2);
+                runCount = Arrays.copyOf(runCount, runs * 2);
+            }
+            runAt[runs] = at + from;
+            runCount[runs++] = n;
+            size += n;
         }
-        tensors.putIfAbsent(name, data);
+        tensors.putIfAbsent(name, new TensorData(bytes, Arrays.copyOf(runAt, runs), Arrays.copyOf(runCount, runs), size));
     }
 
     /**
@@ -267,7 +360,7 @@ public final class ModelFiles {
         byte[] sha = knownSha256 != null ? knownSha256.clone() : sha256(bytes);
         Parsed parsed = parseForCoding(bytes);
         ModelFile f = parsed.header();
-        Function<String, float[]> tensors = parsed.tensors()::get;
+        TensorSource tensors = parsed;
         FactorizedModel net = restore(f, tensors);
         if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
             return loadHyper(f, tensors, sha, net);
@@ -304,7 +397,7 @@ public final class ModelFiles {
             codec = new CheckerboardLatentCodec(context, scales, scaleTables(f, scales.length));
         }
         return new CodecModel(f.getId(), sha, net, null, codec, levels, f,
-                RateLevel.restore(f, net.m, tensors));
+                RateLevel.restore(f, net.m, tensors::get));
     }
 
     /** The scale table of a model file, validated: positive, finite, increasing. */
@@ -332,7 +425,7 @@ public final class ModelFiles {
         return tables;
     }
 
-    private static CodecModel loadHyper(ModelFile f, Function<String, float[]> tensors, byte[] sha,
+    private static CodecModel loadHyper(ModelFile f, TensorSource tensors, byte[] sha,
                                         FactorizedModel net) throws AeicException {
         HyperpriorModel hyper = restoreHyper(f, tensors);
         List<CodecModel.Level> levels = new ArrayList<>();
@@ -361,7 +454,7 @@ public final class ModelFiles {
         float[] scales = scales(f);
         return new CodecModel(f.getId(), sha, net, hyper,
                 new MeanScaleLatentCodec(hyper, scales, scaleTables(f, scales.length)),
-                levels, f, RateLevel.restoreHyper(f, net.m, hyper.n, tensors));
+                levels, f, RateLevel.restoreHyper(f, net.m, hyper.n, tensors::get));
     }
 
     private static float positive(ModelFile f, float v) throws AeicException {
@@ -373,10 +466,10 @@ public final class ModelFiles {
 
     /** The hyperprior of a "mean-scale-gdn" model file (N hidden channels, as its transforms). */
     public static HyperpriorModel restoreHyper(ModelFile f) throws AeicException {
-        return restoreHyper(f, name -> extraTensor(f, name));
+        return restoreHyper(f, TensorSource.of(name -> extraTensor(f, name)));
     }
 
-    private static HyperpriorModel restoreHyper(ModelFile f, Function<String, float[]> tensors) throws AeicException {
+    private static HyperpriorModel restoreHyper(ModelFile f, TensorSource tensors) throws AeicException {
         HyperpriorModel hyper = new HyperpriorModel(f.getArchitecture().getChannelsN(),
                 f.getArchitecture().getChannelsM());
         readParams(f, tensors, hyper.params());
@@ -477,10 +570,10 @@ public final class ModelFiles {
 
     /** The transforms and prior of a model file (also used to resume training). */
     public static FactorizedModel restore(ModelFile f) throws AeicException {
-        return restore(f, name -> extraTensor(f, name));
+        return restore(f, TensorSource.of(name -> extraTensor(f, name)));
     }
 
-    private static FactorizedModel restore(ModelFile f, Function<String, float[]> tensors) throws AeicException {
+    private static FactorizedModel restore(ModelFile f, TensorSource tensors) throws AeicException {
         Architecture a = f.getArchitecture();
         if (!(FactorizedModel.KIND.equals(a.getKind()) || HyperpriorModel.KIND.equals(a.getKind())
                 || CheckerboardModel.isKind(a.getKind())) || a.getKernel() != FactorizedModel.KERNEL
@@ -494,18 +587,17 @@ public final class ModelFiles {
         return net;
     }
 
-    private static void readParams(ModelFile f, Function<String, float[]> tensors, List<Param> params)
-            throws AeicException {
+    private static void readParams(ModelFile f, TensorSource tensors, List<Param> params) throws AeicException {
         for (Param p : params) {
-            float[] v = tensors.apply(p.name);
-            if (v == null) {
+            int n = tensors.size(p.name);
+            if (n < 0) {
                 throw new AeicException("model " + f.getId() + ": missing tensor " + p.name);
             }
-            if (v.length != p.size()) {
-                throw new AeicException("model " + f.getId() + ": tensor " + p.name + " has " + v.length
+            if (n != p.size()) {
+                throw new AeicException("model " + f.getId() + ": tensor " + p.name + " has " + n
                         + " values, expected " + p.size());
             }
-            System.arraycopy(v, 0, p.data, 0, v.length);
+            tensors.copyTo(p.name, p.data);
         }
     }
 
