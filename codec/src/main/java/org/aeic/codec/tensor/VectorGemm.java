@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>narrower (AVX2 and SSE, 16 registers): 4 x 3 vectors, 12 + 3 + 1, so nothing spills (the 4 x 4
  *       tile that suits AVX-512 needs all 16 for its accumulators and ran at 42 % of AVX2's FMA peak).</li>
  * </ul>
- * Every path, tails included, updates each element of C with one fma chain in ascending k, so the
- * tile shape never changes a bit.
+ * Every tile, those at the edges included (through zero-padded copies), updates each element of C with one
+ * fma chain in ascending k, so the tile shape never changes a bit.
  */
 final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -38,11 +38,13 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        // first the micro-kernel alone, so that C2 takes it first; then, beside vector adds, shapes that take every
-        // branch of the driver: a tail of rows or none, a tail of columns or none, and now and then more than one k-block and
-        // column block. A branch that the warm-up never took is compiled as a trap: the codec's first GEMM with n a
-        // multiple of the tile, or with k over KC in a product, threw the compiled code away (a deoptimisation,
-        // 50-90 ms of C2 again)
+        // first the micro-kernel alone, two k per call: C2 compiles it before anything else of this class, and (with
+        // the launcher's thresholds) before the loop count at which it would compile an on-stack-replacement copy
+        // first (0.2-0.36 s of C2's time, spent while the decoder waited). Then, beside vector adds, shapes that take
+        // every branch of the driver: a tail of rows or none, a tail of columns or none, and now and then more than
+        // one k-block and column block. A branch that the warm-up never took is compiled as a trap: the codec's first
+        // GEMM with n a multiple of the tile, or with k over KC in a product, threw the compiled code away (a
+        // deoptimisation, 50-90 ms of C2 again)
         int[][] shapes = {{MR + 3, 2 * NR + L + 3, 4}, {MR, NR, 4}, {2 * MR + 1, NR + L, 4}, {MR + 4, NR + 1, 4}};
         int[] large = {1, NC + 1, KC + 1};
         float[] a = new float[(2 * MR + 4) * (KC + 1)];
