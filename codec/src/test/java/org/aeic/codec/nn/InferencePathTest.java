@@ -8,6 +8,8 @@ import java.util.concurrent.ForkJoinPool;
 import org.aeic.codec.model.FactorizedModel;
 import org.aeic.codec.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The inference path (banded, parallel) computes what the training path computes, whatever the thread count. */
 class InferencePathTest {
@@ -42,15 +44,19 @@ class InferencePathTest {
         assertEquals(5, y[0].w);
     }
 
-    @Test
-    void bandedTransposedConvolutionEqualsOnePass() throws Exception {
-        // wide enough that inference splits the output into several row bands
+    /**
+     * Inference splits the output into bands of rows, each with a window of the input rows it reaches: one input row
+     * per band (2,100 wide), bands of 48 output rows with a short last one (16 wide), and one band for all (5 wide).
+     */
+    @ParameterizedTest
+    @CsvSource({"30,2100", "50,16", "3,5"})
+    void bandedTransposedConvolutionEqualsOnePass(int h, int w) throws Exception {
         ConvTranspose2d d = new ConvTranspose2d("d", 8, 8, 5, 2);
         Random r = new Random(4);
         for (int i = 0; i < d.weight.data.length; i++) {
             d.weight.data[i] = (float) r.nextGaussian() * 0.1f;
         }
-        Tensor x = new Tensor(8, 30, 2100);
+        Tensor x = new Tensor(8, h, w);
         for (int i = 0; i < x.data.length; i++) {
             x.data[i] = (float) r.nextGaussian();
         }
