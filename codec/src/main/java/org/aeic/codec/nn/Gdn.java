@@ -98,20 +98,6 @@ public final class Gdn implements Layer {
      * order, then the same sqrt and product), so the bits are the same. In place: the input, a convolution's
      * output that nothing else holds, becomes the output (at full resolution that saves a 50 MB plane per layer).
      */
-    // one loop per direction, without a branch inside: C2 turns (float) Math.sqrt((double) v) into a float
-    // square root and vectorises the loop (IEEE sqrt and division, so the same bits as one element at a time)
-    private static void divideBySqrt(float[] x, int xOff, float[] s, int sOff, int n) {
-        for (int j = 0; j < n; j++) {
-            x[xOff + j] = x[xOff + j] / (float) Math.sqrt(s[sOff + j]);
-        }
-    }
-
-    private static void multiplyBySqrt(float[] x, int xOff, float[] s, int sOff, int n) {
-        for (int j = 0; j < n; j++) {
-            x[xOff + j] = x[xOff + j] * (float) Math.sqrt(s[sOff + j]);
-        }
-    }
-
     private Tensor infer(Tensor x) {
         int c = channels;
         int n = x.plane();
@@ -147,6 +133,20 @@ public final class Gdn implements Layer {
             }
         });
         return x;
+    }
+
+    // one loop per direction, without a branch inside: C2 turns (float) Math.sqrt((double) v) into a float
+    // square root and vectorises the loop (IEEE sqrt and division, so the same bits as one element at a time)
+    private static void divideBySqrt(float[] x, int xOff, float[] s, int sOff, int n) {
+        for (int j = 0; j < n; j++) {
+            x[xOff + j] = x[xOff + j] / (float) Math.sqrt(s[sOff + j]);
+        }
+    }
+
+    private static void multiplyBySqrt(float[] x, int xOff, float[] s, int sOff, int n) {
+        for (int j = 0; j < n; j++) {
+            x[xOff + j] = x[xOff + j] * (float) Math.sqrt(s[sOff + j]);
+        }
     }
 
     @Override
