@@ -11,7 +11,7 @@ import org.aeic.codec.tensor.Tensor;
  *
  * <pre>
  *   anchors (row + column even), channel by channel:  s = round(y·gain − center) under the channel's table
- *   ŷ of the anchors = (s + center) / gain, 0 elsewhere;  μ, σ = c_x(that)
+ *   ŷ of the anchors = (s + center) / gain, 0 elsewhere;  μ, σ = c_x(that) at the others' positions
  *   the others:  g = gain[c], table = index of |σ|·g in the scale table, s = round(y·g − μ·g);  ŷ = (s + μ·g) / g
  * </pre>
  *
@@ -50,11 +50,11 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         byte[] firstBytes = LatentCoder.encode(first, channels(y.c, first.length / y.c), level.tables());
         try {
             if (!three) {
-                return ScaleIndex.twoParts(firstBytes, predictedPass(y, null, 0, 0, known, context.predict(known),
+                return ScaleIndex.twoParts(firstBytes, predictedPass(y, null, 0, 0, known, others(known),
                         level, false));
             }
             byte[] second = predictedPass(y, null, 0, 0, known, context.predictPass2(quarter), level, true);
-            byte[] third = predictedPass(y, null, 0, 0, known, context.predict(known), level, false);
+            byte[] third = predictedPass(y, null, 0, 0, known, others(known), level, false);
             return ScaleIndex.twoParts(firstBytes, ScaleIndex.twoParts(second, third));
         } catch (AeicException e) {
             throw new IllegalStateException("encoding decodes nothing", e);
@@ -77,7 +77,7 @@ public final class CheckerboardLatentCodec implements LatentCodec {
             predictedPass(null, data, second[0], second[1], y, context.predictPass2(quarter), level, true);
             start = second[0] + second[1];
         }
-        predictedPass(null, data, start, data.length - start, y, context.predict(y), level, false);
+        predictedPass(null, data, start, data.length - start, y, others(y), level, false);
         return y;
     }
 
@@ -115,8 +115,9 @@ public final class CheckerboardLatentCodec implements LatentCodec {
     /**
      * A pass under predicted μ, σ ({@code p}: μ in channels 0..M-1, raw σ in M..2M-1): pass 2 of a three-pass model
      * ({@code second}: row and column odd, {@code p} on the half-resolution grid) or the others (row + column odd,
-     * {@code p} full size). Encoding ({@code y} given): returns the bytes; decoding ({@code bytes[off, off + len)}
-     * given): returns null. Either way the pass's ŷ = (s + μ·g) / g go to {@code known}.
+     * {@code p} at those positions only, {@link CheckerboardModel#predictOthers}). Encoding ({@code y} given):
+     * returns the bytes; decoding ({@code bytes[off, off + len)} given): returns null. Either way the pass's
+     * ŷ = (s + μ·g) / g go to {@code known}.
      */
     private byte[] predictedPass(Tensor y, byte[] bytes, int off, int len, Tensor known, Tensor p,
                                  CodecModel.Level level, boolean second) throws AeicException {
@@ -135,9 +136,10 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int k = 0;
         for (int c = 0; c < m; c++) {
             float g = level.gain()[c];
+            int at = 0; // the others' p holds their positions only, in row-major order
             for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
                 for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
-                    int j = second ? c * p.plane() + (r / 2) * p.w + x / 2 : c * plane + r * w + x;
+                    int j = c * p.plane() + (second ? (r / 2) * p.w + x / 2 : at++);
                     mg[k] = p.data[j] * g;
                     tableOf[k] = scales.index(Math.abs(p.data[j + m * p.plane()]) * g);
                     if (y != null) {
@@ -159,6 +161,11 @@ public final class CheckerboardLatentCodec implements LatentCodec {
             }
         }
         return y == null ? null : LatentCoder.encode(symbols, tableOf, tables);
+    }
+
+    /** μ, σ of the others (row + column odd), none in a 1 x 1 latent. */
+    private Tensor others(Tensor known) {
+        return known.plane() > 1 ? context.predictOthers(known) : null;
     }
 
     private static int anchorsPerChannel(int h, int w) {

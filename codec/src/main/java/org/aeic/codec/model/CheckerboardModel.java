@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Random;
 import org.aeic.codec.nn.Conv2d;
 import org.aeic.codec.nn.Init;
+import org.aeic.codec.nn.Layer;
 import org.aeic.codec.nn.Param;
 import org.aeic.codec.nn.Relu;
 import org.aeic.codec.nn.Sequential;
@@ -92,6 +93,18 @@ public final class CheckerboardModel {
     /** μ (channels 0..M-1) and the raw σ (channels M..2M-1) of every position, from the anchors' ŷ (0 elsewhere). */
     public Tensor predict(Tensor anchors) {
         return context.forward(anchors, null);
+    }
+
+    /**
+     * {@link #predict}'s μ and raw σ at the positions with row + column odd only ({@code 2M x 1 x count}, row-major),
+     * from the anchors' ŷ with 0 at those positions, for a quarter of the arithmetic
+     * ({@link Conv2d#forwardAtOddPositions}). The same bits: a zero that the first convolution gives with the other
+     * sign is +0 after the ReLU either way.
+     */
+    public Tensor predictOthers(Tensor anchors) {
+        List<Layer> layers = context.layers();
+        Tensor hidden = ((Conv2d) layers.get(0)).forwardAtOddPositions(anchors);
+        return layers.get(2).forward(layers.get(1).forward(hidden, null), null);
     }
 
     /** μ and the raw σ of pass 2 on the half-resolution grid, from pass 1's ŷ there (three-pass models). */

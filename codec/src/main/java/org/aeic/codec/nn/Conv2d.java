@@ -64,6 +64,54 @@ public final class Conv2d extends ConvLayer {
         return out;
     }
 
+    /**
+     * Inference at the positions whose row + column is odd only, for an input that is 0 at every such position (the
+     * checkerboard context model's: the anchors' ŷ, 0 elsewhere). Of a stride-1 kernel only the taps with an odd row
+     * + column offset reach a nonzero input there ({@link ConvGeometry#oddTaps}: 12 of 5 x 5), so this does a quarter
+     * of {@link #forward}'s arithmetic. The products left out are all ±0, and adding ±0 leaves an fma chain's value
+     * as it was, so every output equals forward's at its position (a zero may come out with the other sign).
+     *
+     * @param x an input of at least two positions (a 1 x 1 one has no odd position)
+     * @return {@code cout x 1 x count}: the outputs at those positions, in row-major order
+     */
+    public Tensor forwardAtOddPositions(Tensor x) {
+        checkInput(x);
+        if (stride != 1 || k % 2 == 0) {
+            throw new IllegalStateException("odd positions need a stride-1 convolution with an odd kernel");
+        }
+        ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, 1);
+        int[] taps = g.oddTaps();
+        int kk = cin * taps.length;
+        float[] a = new float[cout * kk]; // the weight's columns of those taps, in the order of forward's chain
+        for (int co = 0; co < cout; co++) {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int t = 0; t < taps.length; t++) {
+                    a[co * kk + ci * taps.length + t] = weight.data[(co * cin + ci) * k * k + taps[t]];
+                }
+            }
+        }
+        int n = g.oddPositionsBefore(x.h);
+        Tensor out = new Tensor(cout, 1, n);
+        Ops.fillRows(out.data, 0, n, cout, n, bias.data);
+        // the input's columns split by parity (as a stride-2 map splits them): each row's positions step by 2
+        float[] split = ConvGeometry.forConv(cin, x.h, x.w, k, 2).splitColumns(x.data, 0);
+        int bands = Math.min(x.h, Gemm.parallelism());
+        IntStream.range(0, bands).parallel().forEach(t -> {
+            int y0 = x.h * t / bands;
+            int y1 = x.h * (t + 1) / bands;
+            int p0 = g.oddPositionsBefore(y0);
+            int nb = g.oddPositionsBefore(y1) - p0;
+            int ld = Gemm.paddedStride(nb);
+            float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
+            for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
+                int r1 = Math.min(kk, r0 + K_BLOCK);
+                g.im2colOddPositions(split, taps, y0, y1, r0, r1, cols, ld);
+                Gemm.gemm(cout, nb, r1 - r0, a, r0, kk, cols, 0, ld, out.data, p0, n);
+            }
+        });
+        return out;
+    }
+
     @Override
     public Tensor backward(Tensor dy, Tape tape, Grads grads, boolean needInputGrad) {
         float[] xcols = tape.pop();

@@ -185,6 +185,62 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         }
     }
 
+    /**
+     * The taps of a stride-1 kernel whose row + column offset is odd, {@code ky*k + kx} ascending: the only taps that
+     * read a position of the other checkerboard colour (row + column of another parity than the output's).
+     */
+    public int[] oddTaps() {
+        int[] taps = new int[(k * k) / 2];
+        int t = 0;
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                if (((ky + kx) & 1) == 1) {
+                    taps[t++] = ky * k + kx;
+                }
+            }
+        }
+        return taps;
+    }
+
+    /** Positions with row + column odd in rows {@code [0, y)} of a stride-1 output (the odd positions before row y). */
+    public int oddPositionsBefore(int y) {
+        return y * bigW / 2; // w per two rows; an odd y ends on an even row, which has floor(w / 2)
+    }
+
+    /**
+     * As {@link #im2colSplit} for a stride-1 kernel restricted to the positions with row + column odd and to the
+     * {@link #oddTaps}: row {@code c*taps + t} of the column matrix holds tap t of channel c at each such position of
+     * rows {@code [y0, y1)}, in row-major order. {@code split} is the input's {@link #splitColumns} as a stride-2 map
+     * would split it, so that every step-2 run of input columns is one contiguous copy.
+     */
+    public void im2colOddPositions(float[] split, int[] taps, int y0, int y1, int r0, int r1, float[] cols, int ld) {
+        int hw = (bigW + 1) / 2;
+        for (int row = r0; row < r1; row++) {
+            int c = row / taps.length;
+            int dy = taps[row % taps.length] / k - pad;
+            int dx = taps[row % taps.length] % k - pad;
+            int dst = (row - r0) * ld;
+            for (int y = y0; y < y1; y++) {
+                int count = oddPositionsBefore(y + 1) - oddPositionsBefore(y);
+                int iy = y + dy;
+                int sx = ((y + 1) & 1) + dx; // input column of the row's first position
+                int p = sx & 1;
+                int j0 = sx >> 1; // floor: its index among the input columns of phase p
+                int lo = Math.max(0, Math.min(count, -j0));
+                int hi = Math.max(lo, Math.min(count, (bigW - p + 1) / 2 - j0));
+                if (iy < 0 || iy >= bigH || lo == hi) {
+                    java.util.Arrays.fill(cols, dst, dst + count, 0f);
+                    dst += count;
+                    continue;
+                }
+                java.util.Arrays.fill(cols, dst, dst + lo, 0f);
+                System.arraycopy(split, ((c * 2 + p) * bigH + iy) * hw + j0 + lo, cols, dst + lo, hi - lo);
+                java.util.Arrays.fill(cols, dst + hi, dst + count, 0f);
+                dst += count;
+            }
+        }
+    }
+
     /** First small column x with {@code x*stride + off >= 0} (clamped to the map). */
     private int firstInside(int off) {
         return off >= 0 ? 0 : Math.min(smallW, (-off + stride - 1) / stride);
