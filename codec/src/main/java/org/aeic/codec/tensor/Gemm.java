@@ -68,6 +68,29 @@ public final class Gemm {
         KERNEL.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    /** Whether {@link #sparse} is faster than {@link #gemm} for a matrix with this fraction of nonzeros, here. */
+    public static boolean sparseFaster(double density) {
+        return KERNEL.sparseFaster(density);
+    }
+
+    /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n: one IEEE product each, in vectors where they run. */
+    public static void square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        KERNEL.square(src, sOff, dst, dOff, n);
+    }
+
+    /**
+     * {@code x[xOff + i]} divided by {@code sqrt(s[sOff + i])}, or multiplied ({@code multiply}), for i below n: IEEE
+     * square roots, divisions and products, in vectors where they run.
+     */
+    public static void scaleBySqrt(float[] x, int xOff, float[] s, int sOff, int n, boolean multiply) {
+        KERNEL.scaleBySqrt(x, xOff, s, sOff, n, multiply);
+    }
+
+    /** {@code C[a.rows x n] += A * B} for a sparse A, on the calling thread (see {@link GemmKernel#sparse}). */
+    public static void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        KERNEL.sparse(a, n, b, bOff, ldb, c, cOff, ldc);
+    }
+
     /** {@code dst[dOff + i] += src[sOff + i]} for i below n: one IEEE addition each, in vectors where they run. */
     public static void add(float[] dst, int dOff, float[] src, int sOff, int n) {
         KERNEL.add(dst, dOff, src, sOff, n);

@@ -28,6 +28,19 @@ interface GemmKernel {
     }
 
     /**
+     * {@code C[a.rows x n] += A * B[a.cols x n]} for an A given by its nonzeros: each element of C is one fma chain
+     * over its row's nonzeros in ascending column order. That is {@link #gemm}'s chain without the products of A's
+     * zeros, which add ±0 and so change no sum (a zero sum aside, which may come out with the other sign), as long
+     * as B is finite (0 times an infinity or NaN is NaN).
+     */
+    void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
+
+    /** Whether {@link #sparse} beats {@link #gemm} on a matrix with this fraction of nonzeros. */
+    default boolean sparseFaster(double density) {
+        return density < 0.8;
+    }
+
+    /**
      * {@code C[m x n] += A[m x k] * B[n x k]^T}: dot products of rows, for weight gradients. Not bound by
      * the fma-chain contract (training only needs thread-count independence, which a single-threaded
      * call has).
@@ -41,6 +54,32 @@ interface GemmKernel {
     default void add(float[] dst, int dOff, float[] src, int sOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dOff + i] += src[sOff + i];
+        }
+    }
+
+    /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n, one IEEE product each. */
+    default void square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = src[sOff + i];
+            dst[dOff + i] = v * v;
+        }
+    }
+
+    /**
+     * {@code x[xOff + i] = x[xOff + i] / sqrt(s[sOff + i])}, or times it ({@code multiply}), for i below n: an IEEE
+     * square root (the float one: the double root of a float rounded to float is that) and one IEEE division or
+     * product each.
+     */
+    default void scaleBySqrt(float[] x, int xOff, float[] s, int sOff, int n, boolean multiply) {
+        // a loop per direction, without a branch inside: C2 vectorises these (float square roots)
+        if (multiply) {
+            for (int i = 0; i < n; i++) {
+                x[xOff + i] = x[xOff + i] * (float) Math.sqrt(s[sOff + i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                x[xOff + i] = x[xOff + i] / (float) Math.sqrt(s[sOff + i]);
+            }
         }
     }
 

@@ -52,6 +52,25 @@ final class ScalarGemm implements GemmKernel {
         }
     }
 
+    @Override
+    public void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        float[] ct = ROWS.get()[0];
+        float[][] panel = a.cols() <= KC ? PANEL.get() : new float[a.cols()][NC];
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = Math.min(NC, n - j0);
+            for (int kk = 0; kk < a.cols(); kk++) {
+                System.arraycopy(b, bOff + kk * ldb + j0, panel[kk], 0, nc);
+            }
+            for (int i = 0; i < a.rows(); i++) {
+                System.arraycopy(c, cOff + i * ldc + j0, ct, 0, nc);
+                for (int t = a.rowStart()[i]; t < a.rowStart()[i + 1]; t++) {
+                    fmaRow(a.values()[t], panel[a.columns()[t]], ct, nc);
+                }
+                System.arraycopy(ct, 0, c, cOff + i * ldc + j0, nc);
+            }
+        }
+    }
+
     /** {@code ct[j] += av * br[j]} (fused), the loop C2 turns into vector FMAs. */
     private static void fmaRow(float av, float[] br, float[] ct, int nc) {
         for (int j = 0; j < nc; j++) {

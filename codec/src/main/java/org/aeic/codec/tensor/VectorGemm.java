@@ -27,6 +27,8 @@ final class VectorGemm implements GemmKernel {
     private static final int NC = WIDE ? 512 : 768; // a multiple of NR
     private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
 
+    private static final SparseRows WARM_UP_SPARSE = SparseRows.of(new float[] {1, 0, 2, 0, 3, 4}, 2, 3);
+
     /** The micro-tile, for reports: "6x4x16" is 6 rows by 4 vectors of 16 floats. */
     static String tile() {
         return MR + "x" + NR / L + "x" + L;
@@ -57,6 +59,11 @@ final class VectorGemm implements GemmKernel {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
             add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
+            if (i % 4 == 0) { // GDN's operations: strips, single vectors and a tail
+                sparse(WARM_UP_SPARSE, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
+                square(b, 0, c, 0, L + i % 2);
+                scaleBySqrt(c, 0, b, 0, L + i % 2, i % 8 == 0);
+            }
         }
     }
 
@@ -70,6 +77,100 @@ final class VectorGemm implements GemmKernel {
     public void product(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         run(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * Strips of eight vectors of columns, outermost, so that the strip of B (a.cols x 8 vectors) stays in L1 while
+     * every row of C goes through it: eight accumulators per row, one broadcast of a nonzero and eight loads of B per
+     * eight fmas (four vectors per strip ran 20 % slower). Then single vectors, then one column at a time with scalar
+     * fmas (the same IEEE operation).
+     */
+    @Override
+    public void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int[] start = a.rowStart();
+        int[] columns = a.columns();
+        float[] values = a.values();
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) {
+            for (int i = 0; i < a.rows(); i++) {
+                int ci = cOff + i * ldc + j;
+                FloatVector c0 = FloatVector.fromArray(S, c, ci), c1 = FloatVector.fromArray(S, c, ci + L);
+                FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L), c3 = FloatVector.fromArray(S, c, ci + 3 * L);
+                FloatVector c4 = FloatVector.fromArray(S, c, ci + 4 * L), c5 = FloatVector.fromArray(S, c, ci + 5 * L);
+                FloatVector c6 = FloatVector.fromArray(S, c, ci + 6 * L), c7 = FloatVector.fromArray(S, c, ci + 7 * L);
+                for (int t = start[i]; t < start[i + 1]; t++) {
+                    FloatVector x = FloatVector.broadcast(S, values[t]);
+                    int bj = bOff + columns[t] * ldb + j;
+                    c0 = x.fma(FloatVector.fromArray(S, b, bj), c0);
+                    c1 = x.fma(FloatVector.fromArray(S, b, bj + L), c1);
+                    c2 = x.fma(FloatVector.fromArray(S, b, bj + 2 * L), c2);
+                    c3 = x.fma(FloatVector.fromArray(S, b, bj + 3 * L), c3);
+                    c4 = x.fma(FloatVector.fromArray(S, b, bj + 4 * L), c4);
+                    c5 = x.fma(FloatVector.fromArray(S, b, bj + 5 * L), c5);
+                    c6 = x.fma(FloatVector.fromArray(S, b, bj + 6 * L), c6);
+                    c7 = x.fma(FloatVector.fromArray(S, b, bj + 7 * L), c7);
+                }
+                c0.intoArray(c, ci);
+                c1.intoArray(c, ci + L);
+                c2.intoArray(c, ci + 2 * L);
+                c3.intoArray(c, ci + 3 * L);
+                c4.intoArray(c, ci + 4 * L);
+                c5.intoArray(c, ci + 5 * L);
+                c6.intoArray(c, ci + 6 * L);
+                c7.intoArray(c, ci + 7 * L);
+            }
+        }
+        for (; j + L <= n; j += L) {
+            for (int i = 0; i < a.rows(); i++) {
+                int ci = cOff + i * ldc + j;
+                FloatVector c0 = FloatVector.fromArray(S, c, ci);
+                for (int t = start[i]; t < start[i + 1]; t++) {
+                    c0 = FloatVector.broadcast(S, values[t]).fma(FloatVector.fromArray(S, b, bOff + columns[t] * ldb + j), c0);
+                }
+                c0.intoArray(c, ci);
+            }
+        }
+        for (; j < n; j++) {
+            for (int i = 0; i < a.rows(); i++) {
+                float acc = c[cOff + i * ldc + j];
+                for (int t = start[i]; t < start[i + 1]; t++) {
+                    acc = Math.fma(values[t], b[bOff + columns[t] * ldb + j], acc);
+                }
+                c[cOff + i * ldc + j] = acc;
+            }
+        }
+    }
+
+    /** 512-bit vectors: the dense kernel (6 x 4 tile) did GDN's 40 %-dense product faster than this one. */
+    @Override
+    public boolean sparseFaster(double density) {
+        return !WIDE && density < 0.6;
+    }
+
+    @Override
+    public void square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, src, sOff + i);
+            v.mul(v).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = src[sOff + i] * src[sOff + i];
+        }
+    }
+
+    @Override
+    public void scaleBySqrt(float[] x, int xOff, float[] s, int sOff, int n, boolean multiply) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector r = FloatVector.fromArray(S, s, sOff + i).sqrt();
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            (multiply ? v.mul(r) : v.div(r)).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            float r = (float) Math.sqrt(s[sOff + i]);
+            x[xOff + i] = multiply ? x[xOff + i] * r : x[xOff + i] / r;
+        }
     }
 
     @Override

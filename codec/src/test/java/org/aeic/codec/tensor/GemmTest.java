@@ -50,6 +50,51 @@ class GemmTest {
     }
 
     /**
+     * A sparse product is one fma chain per element of C over its row's nonzeros in ascending order, in the kernel
+     * in use and in the portable one (strips of 8 vectors, single vectors and a scalar tail; more than a k-block of
+     * columns of A; more columns than the portable kernel's block), with offsets and row strides; and with a C that
+     * starts nonzero and a finite B, it is the dense product's bits.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,5", "3,7,4", "5,73,128", "4,148,140", "9,300,33", "2,1100,20"})
+    void sparseProductIsTheChainOverNonzerosAndTheDenseBits(int m, int n, int k) {
+        Random r = new Random(m * 131L + n * 17L + k);
+        float[] a = random(m * k, r);
+        for (int i = 0; i < a.length; i++) {
+            if (r.nextInt(10) < 6) {
+                a[i] = i % 3 == 0 ? -0f : 0f;
+            }
+        }
+        int ldb = n + 5;
+        int ldc = n + 3;
+        float[] b = random(2 + k * ldb, r);
+        float[] c0 = random(1 + m * ldc, r);
+        SparseRows sparse = SparseRows.of(a, m, k);
+
+        float[] expected = c0.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float acc = expected[1 + i * ldc + j];
+                for (int p = 0; p < k; p++) {
+                    if (a[i * k + p] != 0f) {
+                        acc = Math.fma(a[i * k + p], b[2 + p * ldb + j], acc);
+                    }
+                }
+                expected[1 + i * ldc + j] = acc;
+            }
+        }
+        float[] fast = c0.clone();
+        Gemm.sparse(sparse, n, b, 2, ldb, fast, 1, ldc);
+        assertArrayEquals(expected, fast, "kernel " + Gemm.kernelName());
+        float[] portable = c0.clone();
+        new ScalarGemm().sparse(sparse, n, b, 2, ldb, portable, 1, ldc);
+        assertArrayEquals(expected, portable, "portable kernel");
+        float[] dense = c0.clone();
+        Gemm.gemm(m, n, k, a, 0, k, b, 2, ldb, dense, 1, ldc);
+        assertArrayEquals(dense, fast, "dense product");
+    }
+
+    /**
      * C = A B: the same bits as C += A B on a C of zeros, whatever C held before (NaN here), in every kernel, with
      * several k-blocks (only the first starts from zero), row and column tails, and the padding between rows of C
      * left alone.
