@@ -6,11 +6,15 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** im2col and col2im against the index map written out element by element, on maps smaller than the kernel too. */
+/**
+ * im2col and col2im against the index map written out element by element, on maps smaller than the kernel too, and on
+ * one large enough for the column split to run channels in parallel.
+ */
 class ConvGeometryTest {
 
     @ParameterizedTest
-    @CsvSource({"2,9,13,5,2", "3,7,6,3,1", "1,1,1,5,2", "2,2,3,5,2", "1,4,2,5,1", "2,11,10,3,2"})
+    @CsvSource({"2,9,13,5,2", "3,7,6,3,1", "1,1,1,5,2", "2,2,3,5,2", "1,4,2,5,1", "2,11,10,3,2", "2,8,9,3,3",
+            "3,240,367,5,2"})
     void bothMapsMatchTheDefinition(int channels, int h, int w, int k, int stride) {
         ConvGeometry g = ConvGeometry.forConv(channels, h, w, k, stride);
         Random r = new Random(h * 100 + w);
