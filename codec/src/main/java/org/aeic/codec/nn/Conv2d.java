@@ -15,6 +15,8 @@ public final class Conv2d extends ConvLayer {
     static final int MAX_COLS = 1 << 22;
     /** Rows of the column matrix made at a time in inference (the GEMM's own k-block). */
     private static final int K_BLOCK = 128;
+    /** A band's block of the column matrix (K_BLOCK rows, or all of a smaller kernel's) is at most this many floats. */
+    private static final int MAX_BLOCK = 1 << 17;
 
     public Conv2d(String name, int cin, int cout, int k, int stride) {
         super(name, cin, cout, k, stride, cout, cin, k, k);
@@ -32,8 +34,8 @@ public final class Conv2d extends ConvLayer {
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
         int kk = g.patch();
         int n = out.plane();
-        Ops.fillRows(out.data, 0, n, cout, n, bias.data);
         if (tape != null) {
+            Ops.fillRows(out.data, 0, n, cout, n, bias.data);
             float[] cols = new float[kk * n];
             g.im2col(x.data, 0, 0, g.smallH(), cols);
             Gemm.gemm(cout, n, kk, weight.data, 0, kk, cols, 0, n, out.data, 0, n);
@@ -44,15 +46,20 @@ public final class Conv2d extends ConvLayer {
         // inference: bands of output rows in parallel; within a band, the column matrix is made K_BLOCK rows at a
         // time into a buffer that stays in cache, and the GEMM goes on from where the previous block left C. Every
         // output element is still one fma chain over the column rows in ascending order, so neither the banding nor
-        // the blocking changes a bit, and no band's whole column matrix (up to 16 MB) goes through memory
-        int rows = Math.max(1, Math.min(MAX_COLS / (kk * g.smallW()),
-                (g.smallH() + Gemm.parallelism() - 1) / Gemm.parallelism()));
-        int bands = (g.smallH() + rows - 1) / rows;
+        // the blocking changes a bit, and no band's whole column matrix (up to 16 MB) goes through memory. The
+        // bands are a multiple of the threads, of equal rows give or take one (5 bands on 2 threads left a core
+        // idle for a fifth of the third convolution)
+        int h = g.smallH();
+        int w = g.smallW();
+        int maxRows = Math.max(1, Math.min(MAX_COLS / (kk * w), MAX_BLOCK / (Math.min(K_BLOCK, kk) * w)));
+        int threads = Gemm.parallelism();
+        int bands = Math.min(h, ((h + maxRows - 1) / maxRows + threads - 1) / threads * threads);
         float[] split = g.splitColumns(x.data, 0); // one pass, then contiguous copies for all k x k taps
         IntStream.range(0, bands).parallel().forEach(t -> {
-            int y0 = t * rows;
-            int y1 = Math.min(g.smallH(), y0 + rows);
-            int nb = (y1 - y0) * g.smallW();
+            int y0 = (int) ((long) h * t / bands);
+            int y1 = (int) ((long) h * (t + 1) / bands);
+            int nb = (y1 - y0) * w;
+            Ops.fillRows(out.data, y0 * w, n, cout, nb, bias.data); // C starts at the bias, while it is in cache
             int ld = Gemm.paddedStride(nb);
             float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
             for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
