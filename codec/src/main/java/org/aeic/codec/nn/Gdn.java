@@ -1,6 +1,7 @@
 package org.aeic.codec.nn;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.aeic.codec.tensor.Gemm;
 import org.aeic.codec.tensor.Ops;
@@ -112,11 +113,12 @@ public final class Gdn implements Layer {
         boolean skipZeros = Gemm.sparseFaster(sparse.values().length / (double) gamma.length);
         int blocks = (n + BLOCK - 1) / BLOCK;
         int chunks = Math.min(blocks, Gemm.parallelism());
+        AtomicInteger next = new AtomicInteger(); // blocks claimed as threads come free (see ConvTranspose2d)
         IntStream.range(0, chunks).parallel().forEach(t -> {
             int ld = Gemm.paddedStride(BLOCK);
             float[] x2 = new float[c * ld];
             float[] s = new float[c * ld];
-            for (int blk = t; blk < blocks; blk += chunks) {
+            for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
                 int j0 = blk * BLOCK;
                 int nb = Math.min(BLOCK, n - j0);
                 for (int ch = 0; ch < c; ch++) {
