@@ -1,5 +1,6 @@
 package org.aeic.codec.model;
 
+import java.util.stream.IntStream;
 import org.aeic.codec.AeicException;
 import org.aeic.codec.entropy.LatentCoder;
 import org.aeic.codec.entropy.SymbolTable;
@@ -133,9 +134,12 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int[] tableOf = new int[n];
         int[] symbols = new int[n];
         float[] mg = new float[n];
-        int k = 0;
-        for (int c = 0; c < m; c++) {
+        int per = n / m;
+        // channels in parallel (each element on its own: the same bits on any number of threads); only the rANS
+        // coding itself is sequential
+        IntStream.range(0, m).parallel().forEach(c -> {
             float g = level.gain()[c];
+            int k = c * per;
             int at = 0; // the others' p holds their positions only, in row-major order
             for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
                 for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
@@ -148,18 +152,18 @@ public final class CheckerboardLatentCodec implements LatentCodec {
                     k++;
                 }
             }
-        }
+        });
         int[] s = y != null ? symbols : LatentCoder.decode(bytes, off, len, tableOf, tables);
-        k = 0;
-        for (int c = 0; c < m; c++) {
+        IntStream.range(0, m).parallel().forEach(c -> {
             float g = level.gain()[c];
+            int k = c * per;
             for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
                 for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
                     known.data[c * plane + r * w + x] = (s[k] + mg[k]) / g;
                     k++;
                 }
             }
-        }
+        });
         return y == null ? null : LatentCoder.encode(symbols, tableOf, tables);
     }
 

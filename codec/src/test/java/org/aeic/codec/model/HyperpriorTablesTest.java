@@ -79,6 +79,34 @@ class HyperpriorTablesTest {
         assertEquals(71, codec.index(Float.NaN));
     }
 
+    /** The branch-free search answers as a plain binary search does, for tables of any length and any float. */
+    @Test
+    void indexIsTheBinarySearchForEveryTableLength() {
+        Random rnd = new Random(11);
+        for (int n : new int[] {1, 2, 3, 7, 8, 9, 64, 65, 72}) {
+            float[] scales = java.util.Arrays.copyOf(SCALES, n);
+            ScaleIndex codec = new ScaleIndex(scales);
+            for (int t = 0; t < 20000; t++) {
+                float v = switch (t % 4) {
+                    case 0 -> Float.intBitsToFloat(rnd.nextInt());
+                    case 1 -> scales[rnd.nextInt(n)];
+                    default -> rnd.nextFloat() * 300;
+                };
+                int lo = 0;
+                int hi = n - 1;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (scales[mid] >= v) {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                assertEquals(lo, codec.index(v), n + " scales, " + v);
+            }
+        }
+    }
+
     @Test
     void indexedLatentCoderRoundTrips() throws AeicException {
         SymbolTable[] tables = new SymbolTable[3];
