@@ -71,6 +71,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the curve in the JSON and the plot (default: AEIC MODEL-ID).")
     String name;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "5",
+            description = "Untimed codings (encode and decode) of the first image before the timed ones, so that the "
+                    + "times are those of a warm JVM (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Mixin
     CommonOptions common;
 
@@ -91,6 +96,9 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // everything that can be checked is checked before the (long) run
+        if (warmUp < 0) {
+            throw new CliException("--warm-up must be 0 or more, not " + warmUp);
+        }
         List<Path> files = imageFiles();
         ModelRegistry registry = common.registry();
         String modelId = common.modelId(registry);
@@ -143,8 +151,10 @@ final class EvalCommand implements Callable<Integer> {
             if (!msOk) {
                 tooSmall++;
             }
-            if (!warm) { // JIT and pools warm before the first timed call
-                decoder.decode(encoders.get(levels.get(0)).encode(img, TileListener.NONE));
+            if (!warm) { // JIT, pools and heap warm before the first timed call
+                for (int i = 0; i < warmUp; i++) {
+                    decoder.decode(encoders.get(levels.get(0)).encode(img, TileListener.NONE));
+                }
                 warm = true;
             }
             String rel = images.relativize(file).toString();
