@@ -69,14 +69,14 @@ public final class LatentCoder {
     }
 
     /**
-     * Codes and decodes a few thousand symbols, escapes included, under two small tables, so that the JIT compiles
-     * the decoder before a one-shot command decodes its first tile (see {@link org.aeic.codec.WarmUp}): cold, the
-     * first part of kodim01's latent took 12-57 ms instead of 1-2.
+     * Codes and decodes a few thousand symbols, escapes included, under small tables, so that the JIT compiles the
+     * decoder before a one-shot command decodes its first tile (see {@link org.aeic.codec.WarmUp}): cold, the first
+     * part of kodim01's latent took 12-57 ms instead of 1-2. Each round decodes under new tables, whose first decode
+     * builds their lookup table: with the same two tables throughout, C2 compiled that step as never taken, and the
+     * codec's first table threw the compiled decoder away (then 25 ms in slower code while C2 compiled it again).
      */
     public static void warmUp() {
         try {
-            SymbolTable[] tables = {SymbolTable.of(-4, 12, 60, 240, 600, 1000, 1200, 600, 240, 100, 50, 6),
-                    SymbolTable.of(-1, 10, 200, 600, 200, 24)};
             java.util.Random r = new java.util.Random(1);
             int[] symbols = new int[4096];
             int[] tableOf = new int[symbols.length];
@@ -84,13 +84,18 @@ public final class LatentCoder {
                 tableOf[i] = i & 1;
                 symbols[i] = r.nextInt(13) - 6; // some outside both tables: escapes
             }
-            byte[] coded = encode(symbols, tableOf, tables);
+            byte[] coded = encode(symbols, tableOf, warmUpTables());
             for (int round = 0; round < 8; round++) {
-                decode(coded, 0, coded.length, tableOf, tables);
+                decode(coded, 0, coded.length, tableOf, warmUpTables());
             }
         } catch (AeicException e) {
             throw new IllegalStateException("the warm-up's own stream does not decode", e);
         }
+    }
+
+    private static SymbolTable[] warmUpTables() throws AeicException {
+        return new SymbolTable[] {SymbolTable.of(-4, 12, 60, 240, 600, 1000, 1200, 600, 240, 100, 50, 6),
+                SymbolTable.of(-1, 10, 200, 600, 200, 24)};
     }
 
     private static void checkShape(int channels, int planeSize, SymbolTable[] tables) {
