@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # AEIC's speed next to AVIF's and WebP's command-line tools, measured in one run on this machine:
-#  - warm: `aeic eval` (encode and decode per image in a warm JVM, after one untimed warm-up) over IMAGES_DIR;
+#  - warm: `aeic eval` (encode and decode per image in a warm JVM, after untimed warm-up codings) over IMAGES_DIR;
 #  - one-shot: whole `aeic compress` and `aeic decompress` processes (bin/aeic) on the first image, median of RUNS,
 #    with peak RSS;
 #  - avifenc -s 6 / avifdec and cwebp -m 6 / dwebp (where installed), each a process per image, over the same
@@ -98,7 +98,7 @@ for name, (enc, dec, ext) in tools.items():
     e1 = median(fill(enc, first, coded))[0]
     d1 = median(fill(dec, coded, os.path.join(tmp, "t.png")))[0]
     e, d = statistics.mean(e_times), statistics.mean(d_times)
-    print("%-6s %.3f (%.3f)%17s %.3f (%.3f)%17s x%.1f, x%.1f, x%.1f   [%d bytes in all]" % (
+    print("%-6s %.3f (%.3f)%17s %.3f (%.3f)%17s x%.2f, x%.2f, x%.2f  [%d bytes in all]" % (
         name, e, e1, "", d, d1, "", warm["encode"] / e, warm["decode"] / d, one["decompress"][0] / d1, size))
 shutil.rmtree(tmp)
 PY
