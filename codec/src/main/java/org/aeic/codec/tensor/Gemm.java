@@ -68,10 +68,16 @@ public final class Gemm {
         KERNEL.product(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
-    /** Whether {@link #sparse} is faster than {@link #gemm} for a matrix with this fraction of nonzeros, here. */
+    /**
+     * Whether {@link #sparse} is faster than {@link #gemm} for a matrix with this fraction of nonzeros, here; never
+     * with {@code -Daeic.gemm.sparse=false}, which the launcher gives a one-image command: compiling the sparse
+     * kernel cost C2 about 0.1 s of the second core, more than it saves on one image.
+     */
     public static boolean sparseFaster(double density) {
-        return KERNEL.sparseFaster(density);
+        return SPARSE && KERNEL.sparseFaster(density);
     }
+
+    static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("aeic.gemm.sparse", "true"));
 
     /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n: one IEEE product each, in vectors where they run. */
     public static void square(float[] src, int sOff, float[] dst, int dOff, int n) {

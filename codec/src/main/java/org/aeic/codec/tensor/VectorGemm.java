@@ -55,14 +55,18 @@ final class VectorGemm implements GemmKernel {
         for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
             micro(2, a, 0, 2, b, 0, NR, c, 0, NR);
         }
+        // GDN's element-wise operations next, each call a vector and a tail: the first GDN of a decode comes before
+        // the warm-up's second phase has called them enough (it ran the Vector API's slow fallback, 15-20 ms more)
+        for (int i = 0; i < WARM_UP_CALLS / 2; i++) {
+            square(b, 0, c, 0, L + i % 2);
+            scaleBySqrt(c, 0, b, 0, L + i % 2, i % 4 < 2);
+        }
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
             add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
-            if (i % 4 == 0) { // GDN's operations: strips, single vectors and a tail
+            if (i % 4 == 0 && Gemm.sparseFaster(0)) { // GDN's sparse product: strips, single vectors and a tail
                 sparse(WARM_UP_SPARSE, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
-                square(b, 0, c, 0, L + i % 2);
-                scaleBySqrt(c, 0, b, 0, L + i % 2, i % 8 == 0);
             }
         }
     }
