@@ -106,8 +106,8 @@ public final class Gdn implements Layer {
         int n = x.plane();
         float[] beta = effectiveBeta();
         // gamma is mostly exact zeros after training (60 % in the bundled models), and the sum starts at beta > 0 and
-        // adds x^2 >= 0 (finite) times gamma >= 0: leaving the zeros' products out changes no bit of it, so the
-        // product is sparse or dense, whichever is faster on this machine
+        // adds x^2 >= 0 times gamma >= 0: where every x^2 is finite, leaving the zeros' products out changes no bit of
+        // it, so the product is sparse or dense, whichever is faster on this machine
         float[] gamma = effectiveGamma();
         SparseRows sparse = SparseRows.of(gamma, c, c);
         boolean skipZeros = Gemm.sparseFaster(sparse.values().length / (double) gamma.length);
@@ -121,11 +121,14 @@ public final class Gdn implements Layer {
             for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
                 int j0 = blk * BLOCK;
                 int nb = Math.min(BLOCK, n - j0);
+                float largest = 0f;
                 for (int ch = 0; ch < c; ch++) {
-                    Gemm.square(x.data, ch * n + j0, x2, ch * ld, nb);
+                    largest = Math.max(largest, Gemm.square(x.data, ch * n + j0, x2, ch * ld, nb));
                     java.util.Arrays.fill(s, ch * ld, ch * ld + nb, beta[ch]);
                 }
-                if (skipZeros) {
+                // an infinite or NaN square times a zero of gamma is NaN in the dense product: such a block (only a
+                // hostile stream's can have one) takes the dense product, so that every machine gives the same bits
+                if (skipZeros && largest <= Float.MAX_VALUE) {
                     Gemm.sparse(sparse, nb, x2, 0, ld, s, 0, ld);
                 } else {
                     Gemm.gemm(c, nb, c, gamma, 0, c, x2, 0, ld, s, 0, ld);

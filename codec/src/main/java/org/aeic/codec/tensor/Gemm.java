@@ -79,9 +79,12 @@ public final class Gemm {
 
     static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("aeic.gemm.sparse", "true"));
 
-    /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n: one IEEE product each, in vectors where they run. */
-    public static void square(float[] src, int sOff, float[] dst, int dOff, int n) {
-        KERNEL.square(src, sOff, dst, dOff, n);
+    /**
+     * {@code dst[dOff + i] = src[sOff + i]^2} for i below n: one IEEE product each, in vectors where they run. Returns
+     * the largest square, NaN if any is.
+     */
+    public static float square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        return KERNEL.square(src, sOff, dst, dOff, n);
     }
 
     /**

@@ -57,12 +57,15 @@ interface GemmKernel {
         }
     }
 
-    /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n, one IEEE product each. */
-    default void square(float[] src, int sOff, float[] dst, int dOff, int n) {
+    /** {@code dst[dOff + i] = src[sOff + i]^2} for i below n, one IEEE product each; the largest (NaN if any is). */
+    default float square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        float largest = 0f;
         for (int i = 0; i < n; i++) {
             float v = src[sOff + i];
             dst[dOff + i] = v * v;
+            largest = Math.max(largest, v * v);
         }
+        return largest;
     }
 
     /**

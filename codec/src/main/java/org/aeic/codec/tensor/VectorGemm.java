@@ -129,7 +129,8 @@ final class VectorGemm implements GemmKernel {
                 int ci = cOff + i * ldc + j;
                 FloatVector c0 = FloatVector.fromArray(S, c, ci);
                 for (int t = start[i]; t < start[i + 1]; t++) {
-                    c0 = FloatVector.broadcast(S, values[t]).fma(FloatVector.fromArray(S, b, bOff + columns[t] * ldb + j), c0);
+                    FloatVector bv = FloatVector.fromArray(S, b, bOff + columns[t] * ldb + j);
+                    c0 = FloatVector.broadcast(S, values[t]).fma(bv, c0);
                 }
                 c0.intoArray(c, ci);
             }
@@ -152,15 +153,22 @@ final class VectorGemm implements GemmKernel {
     }
 
     @Override
-    public void square(float[] src, int sOff, float[] dst, int dOff, int n) {
+    public float square(float[] src, int sOff, float[] dst, int dOff, int n) {
+        FloatVector most = FloatVector.zero(S);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromArray(S, src, sOff + i);
-            v.mul(v).intoArray(dst, dOff + i);
+            FloatVector sq = v.mul(v);
+            sq.intoArray(dst, dOff + i);
+            most = most.max(sq); // Math.max per lane: a NaN stays
         }
+        float largest = most.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
         for (; i < n; i++) {
-            dst[dOff + i] = src[sOff + i] * src[sOff + i];
+            float sq = src[sOff + i] * src[sOff + i];
+            dst[dOff + i] = sq;
+            largest = Math.max(largest, sq);
         }
+        return largest;
     }
 
     @Override
