@@ -123,45 +123,40 @@ public final class CheckerboardLatentCodec implements LatentCodec {
     private byte[] predictedPass(Tensor y, byte[] bytes, int off, int len, Tensor known, Tensor p,
                                  CodecModel.Level level, boolean second) throws AeicException {
         int m = known.c;
-        int h = known.h;
-        int w = known.w;
-        int plane = h * w;
-        int n = 0;
-        for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
-            n += second ? w / 2 : (w - (1 - (r & 1)) + 1) / 2;
+        int plane = known.plane();
+        // the pass's positions in a channel, in coding order: where they are in the latent and in p
+        int per = 0;
+        int[] at = new int[plane];
+        int[] inP = new int[plane];
+        for (int r = second ? 1 : 0; r < known.h; r += second ? 2 : 1) {
+            for (int x = second ? 1 : 1 - (r & 1); x < known.w; x += 2, per++) {
+                at[per] = r * known.w + x;
+                inP[per] = second ? (r / 2) * p.w + x / 2 : per; // the others' p holds their positions only
+            }
         }
-        n *= m;
+        int n = m * per;
         int[] tableOf = new int[n];
         int[] symbols = new int[n];
         float[] mg = new float[n];
-        int per = n / m;
+        int count = per;
         // channels in parallel (each element on its own: the same bits on any number of threads); only the rANS
         // coding itself is sequential
         IntStream.range(0, m).parallel().forEach(c -> {
             float g = level.gain()[c];
-            int k = c * per;
-            int at = 0; // the others' p holds their positions only, in row-major order
-            for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
-                for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
-                    int j = c * p.plane() + (second ? (r / 2) * p.w + x / 2 : at++);
-                    mg[k] = p.data[j] * g;
-                    tableOf[k] = scales.index(Math.abs(p.data[j + m * p.plane()]) * g);
-                    if (y != null) {
-                        symbols[k] = Rounding.symbol(y.data[c * plane + r * w + x] * g - mg[k]);
-                    }
-                    k++;
+            for (int i = 0, k = c * count; i < count; i++, k++) {
+                int j = c * p.plane() + inP[i];
+                mg[k] = p.data[j] * g;
+                tableOf[k] = scales.index(Math.abs(p.data[j + m * p.plane()]) * g);
+                if (y != null) {
+                    symbols[k] = Rounding.symbol(y.data[c * plane + at[i]] * g - mg[k]);
                 }
             }
         });
         int[] s = y != null ? symbols : LatentCoder.decode(bytes, off, len, tableOf, tables);
         IntStream.range(0, m).parallel().forEach(c -> {
             float g = level.gain()[c];
-            int k = c * per;
-            for (int r = second ? 1 : 0; r < h; r += second ? 2 : 1) {
-                for (int x = second ? 1 : 1 - (r & 1); x < w; x += 2) {
-                    known.data[c * plane + r * w + x] = (s[k] + mg[k]) / g;
-                    k++;
-                }
+            for (int i = 0, k = c * count; i < count; i++, k++) {
+                known.data[c * plane + at[i]] = (s[k] + mg[k]) / g;
             }
         });
         return y == null ? null : LatentCoder.encode(symbols, tableOf, tables);

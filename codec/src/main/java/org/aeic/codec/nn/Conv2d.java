@@ -60,13 +60,8 @@ public final class Conv2d extends ConvLayer {
             int y1 = (int) ((long) h * (t + 1) / bands);
             int nb = (y1 - y0) * w;
             Ops.fillRows(out.data, y0 * w, n, cout, nb, bias.data); // C starts at the bias, while it is in cache
-            int ld = Gemm.paddedStride(nb);
-            float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
-            for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
-                int r1 = Math.min(kk, r0 + K_BLOCK);
-                g.im2colSplit(split, y0, y1, r0, r1, cols, ld);
-                Gemm.gemm(cout, nb, r1 - r0, weight.data, r0, kk, cols, 0, ld, out.data, y0 * g.smallW(), n);
-            }
+            gemmByBlocks(weight.data, kk, nb, (r0, r1, cols, ld) -> g.im2colSplit(split, y0, y1, r0, r1, cols, ld),
+                    out.data, y0 * w, n);
         });
         return out;
     }
@@ -108,15 +103,29 @@ public final class Conv2d extends ConvLayer {
             int y1 = x.h * (t + 1) / bands;
             int p0 = g.oddPositionsBefore(y0);
             int nb = g.oddPositionsBefore(y1) - p0;
-            int ld = Gemm.paddedStride(nb);
-            float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
-            for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
-                int r1 = Math.min(kk, r0 + K_BLOCK);
-                g.im2colOddPositions(split, taps, y0, y1, r0, r1, cols, ld);
-                Gemm.gemm(cout, nb, r1 - r0, a, r0, kk, cols, 0, ld, out.data, p0, n);
-            }
+            gemmByBlocks(a, kk, nb, (r0, r1, cols, ld) -> g.im2colOddPositions(split, taps, y0, y1, r0, r1, cols, ld),
+                    out.data, p0, n);
         });
         return out;
+    }
+
+    /** Rows {@code [r0, r1)} of a band's column matrix, into {@code cols} from its row 0, rows {@code ld} apart. */
+    private interface ColumnBlock {
+        void fill(int r0, int r1, float[] cols, int ld);
+    }
+
+    /**
+     * {@code out[cout x nb] += a[cout x kk] * columns} for a band of {@code nb} output positions at {@code outOff}
+     * (rows {@code ldOut} apart), the column matrix made K_BLOCK rows at a time into a buffer that stays in cache.
+     */
+    private void gemmByBlocks(float[] a, int kk, int nb, ColumnBlock columns, float[] out, int outOff, int ldOut) {
+        int ld = Gemm.paddedStride(nb);
+        float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
+        for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
+            int r1 = Math.min(kk, r0 + K_BLOCK);
+            columns.fill(r0, r1, cols, ld);
+            Gemm.gemm(cout, nb, r1 - r0, a, r0, kk, cols, 0, ld, out, outOff, ldOut);
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.stream.IntStream;
  * A convolution reads big and writes small; a transposed convolution does the reverse.
  */
 public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int smallW, int k, int stride, int pad) {
+    /** Maps of at least this many floats are split by column phase with the channels in parallel. */
+    private static final int PARALLEL_SPLIT = 1 << 18;
 
     /** Geometry of a convolution over a {@code channels x h x w} input ("same" padding: out = ceil(in/stride)). */
     public static ConvGeometry forConv(int channels, int h, int w, int k, int stride) {
@@ -147,8 +149,6 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
                 .forEach(c -> splitChannel(big, bigOff, c, split, hw));
         return split;
     }
-
-    private static final int PARALLEL_SPLIT = 1 << 18;
 
     /** One channel of {@link #splitColumns}: each big row read once, in order (stride 2: both phases per pair). */
     private void splitChannel(float[] big, int bigOff, int c, float[] split, int hw) {

@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 public final class Gemm {
     private static final GemmKernel KERNEL = select();
     private static final int MIN_PARALLEL_COLUMNS = 256;
+    /** {@code -Daeic.gemm.sparse=false}: GDN's product always dense (see {@link #sparseFaster}). */
+    private static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("aeic.gemm.sparse", "true"));
 
     private Gemm() {
     }
@@ -76,8 +78,6 @@ public final class Gemm {
     public static boolean sparseFaster(double density) {
         return SPARSE && KERNEL.sparseFaster(density);
     }
-
-    static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("aeic.gemm.sparse", "true"));
 
     /**
      * {@code dst[dOff + i] = src[sOff + i]^2} for i below n: one IEEE product each, in vectors where they run. Returns
