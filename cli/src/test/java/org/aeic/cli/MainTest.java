@@ -506,12 +506,12 @@ class MainTest {
                 .setQuality(4).setTileSize(512).build();
         Path aeic = dir.resolve("huge.aeic");
         Files.write(aeic, ContainerWriter.toBytes(h, List.of(), null, null, null));
-        long t0 = System.nanoTime();
+        // refused from the header's size (named in the message), without allocating the image: an allocation of
+        // 2^62 pixels would fail differently; no wall-time bound, CI shares the machine
         assertFailure(run("decompress", aeic, "-o", dir.resolve("out.png")), "2147483648");
         assertFailure(run("decompress", aeic, "-o", dir.resolve("out.png"), "--max-pixels", Long.MAX_VALUE),
                 "2147483648");
         assertFailure(run("info", aeic, "--json"), "2147483648");
-        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "refusing must not try to allocate the image");
         assertFiles(dir, "huge.aeic");
     }
 

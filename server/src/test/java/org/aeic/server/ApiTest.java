@@ -307,10 +307,10 @@ class ApiTest {
         }
         byte[] bomb = ContainerWriter.toBytes(h.build(), payload, null, null, null);
         assertTrue(bomb.length < 32 << 10, "small file: " + bomb.length);
-        long t0 = System.nanoTime();
         JsonObject p = assertProblem(post("/v1/decompress", "image/x-aeic", bomb), 422, "invalid");
+        // the header's size in the detail: refused from the header, before any tile (no wall-time bound: CI shares
+        // the machine)
         assertTrue(p.getString("detail").contains("50000x50000"), p::encode);
-        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "refused from the header");
 
         // the same just under our limit but over the container's own: 2^31 wide
         StreamHeader huge = StreamHeader.newBuilder().setWidth((int) (1L << 31)).setHeight(1).setChannels(3)
