@@ -56,6 +56,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("AEIC_JAVA_OPTS");
         pb.environment().remove("AEIC_JAVA_HOME");
+        pb.environment().remove("GLIBC_TUNABLES");
         pb.environment().put("AEIC_JAR", probeJar.toString());
         pb.environment().put("JAVA_HOME", JAVA_HOME);
         pb.environment().putAll(env);
@@ -86,13 +87,23 @@ class LauncherTest {
         assertTrue(kernel > jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::*,0.1"), jvm);
         assertTrue(jvm.contains("-XX:CompileCommand=BackgroundCompilation,org.aeic.codec.tensor.VectorGemm::micro*,false"), jvm);
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
+        assertTrue(line(r, "GLIBC_TUNABLES").contains("glibc.malloc.trim_threshold="), r.out());
         assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
     }
 
     @Test
     void otherCommandsKeepTheJvmDefaults() throws Exception {
-        String jvm = line(run(Map.of(), "eval", "--images", "x"), "jvm");
+        Run r = run(Map.of(), "eval", "--images", "x");
+        String jvm = line(r, "jvm");
         assertFalse(jvm.contains("-XX:+UseSerialGC") || jvm.contains("-Xms16m") || jvm.contains("CompileCommand"), jvm);
+        assertEquals("", line(r, "GLIBC_TUNABLES"));
+    }
+
+    @Test
+    void tunablesOfTheUsersAreKept() throws Exception {
+        Run r = run(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=1"), "decompress", "x.aeic");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("glibc.malloc.arena_max=1", line(r, "GLIBC_TUNABLES"));
     }
 
     @Test
