@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +89,7 @@ class LauncherTest {
         assertTrue(jvm.contains("-XX:CompileCommand=BackgroundCompilation,org.aeic.codec.tensor.VectorGemm::micro*,false"), jvm);
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
         assertTrue(line(r, "GLIBC_TUNABLES").contains("glibc.malloc.trim_threshold="), r.out());
+        assertEquals(hugePagesOn(), jvm.contains("-XX:+UseTransparentHugePages"), jvm);
         assertEquals(Path.of(JAVA_HOME).toRealPath(), Path.of(line(r, "java.home")).toRealPath());
     }
 
@@ -97,6 +99,14 @@ class LauncherTest {
         String jvm = line(r, "jvm");
         assertFalse(jvm.contains("-XX:+UseSerialGC") || jvm.contains("-Xms16m") || jvm.contains("CompileCommand"), jvm);
         assertEquals("", line(r, "GLIBC_TUNABLES"));
+        assertEquals(hugePagesOn(), jvm.contains("-XX:+UseTransparentHugePages"), jvm);
+    }
+
+    /** Whether this Linux gives the heap transparent huge pages on request (always or madvise), as the launcher reads it. */
+    static boolean hugePagesOn() throws IOException {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String mode = Files.isReadable(setting) ? Files.readString(setting) : "";
+        return mode.contains("[always]") || mode.contains("[madvise]");
     }
 
     @Test
