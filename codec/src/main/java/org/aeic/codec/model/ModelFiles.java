@@ -111,12 +111,7 @@ public final class ModelFiles {
 
     /** The coder's table of a stored channel table, validated (the centre here, the frequencies in the coder). */
     static SymbolTable symbolTable(ChannelTable t) throws AeicException {
-        if (!Float.isFinite(t.getCenter())) throw new AeicException("entropy table center is not finite");
-        int[] freq = new int[t.getFreqCount()];
-        for (int i = 0; i < freq.length; i++) {
-            freq[i] = t.getFreq(i);
-        }
-        return SymbolTable.of(t.getMinSymbol(), t.getPrecisionBits(), freq);
+        return StoredTables.Table.of(t).symbolTable();
     }
 
     private static NamedTensor tensor(String name, int[] shape, float[] data) {
@@ -208,8 +203,12 @@ public final class ModelFiles {
         }
     }
 
-    /** A model file's fields but its tensors, and where the tensors' values lie by name (the first of a name counts). */
-    record Parsed(ModelFile header, Map<String, TensorData> data) implements TensorSource {
+    /**
+     * A model file's fields but its tensors and entropy tables; where the tensors' values lie by name (the first of a
+     * name counts); the tables of each level, and the scale tables.
+     */
+    record Parsed(ModelFile header, Map<String, TensorData> data, List<StoredTables.Level> levels,
+                  List<StoredTables.Table> scaleTables) implements TensorSource {
         @Override
         public int size(String name) {
             TensorData d = data.get(name);
@@ -230,20 +229,23 @@ public final class ModelFiles {
     }
 
     private static final int TENSORS_TAG = tag(ModelFile.TENSORS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int LEVEL_TAG = tag(ModelFile.QUALITIES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SCALE_TABLES_TAG = tag(ModelFile.SCALE_TABLES_FIELD_NUMBER,
+            WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int NAME_TAG = tag(NamedTensor.NAME_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int PACKED_DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_FIXED32);
 
-    /** A field's tag on the wire: its number and wire type (protobuf's own helper is package-private). */
     private static int tag(int field, int wireType) {
-        return field << 3 | wireType;
+        return StoredTables.tag(field, wireType);
     }
 
     /**
      * As {@link #parse}, but each tensor's packed floats are copied in bulk from the file's bytes into a float[].
      * Protobuf adds them one call per value to a list, which was then copied value by value: 0.4 s of a one-shot
-     * command's start for a 17 MB model, before the JIT compiles those loops. Accepts what {@link #parse}
-     * accepts (packed or unpacked floats, fields in any order, unknown fields); refuses the rest with the same error.
+     * command's start for a 17 MB model, before the JIT compiles those loops. The entropy tables are read by
+     * {@link StoredTables}, and left out of the header. Accepts what {@link #parse} accepts (packed or unpacked
+     * values, fields in any order, unknown fields); refuses the rest with the same error.
      */
     static Parsed parseForCoding(byte[] bytes) throws AeicException {
         if (bytes.length > MAX_MODEL_BYTES) {
@@ -255,21 +257,33 @@ public final class ModelFiles {
             ByteArrayOutputStream rest = new ByteArrayOutputStream();
             CodedOutputStream out = CodedOutputStream.newInstance(rest);
             Map<String, TensorData> tensors = new HashMap<>();
+            List<StoredTables.Level> levels = new ArrayList<>();
+            List<StoredTables.Table> scaleTables = new ArrayList<>();
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == TENSORS_TAG) {
+                if (tag == TENSORS_TAG || tag == LEVEL_TAG || tag == SCALE_TABLES_TAG) {
                     int len = in.readRawVarint32();
                     int at = in.getTotalBytesRead();
                     if (len < 0 || len > bytes.length - at) {
-                        throw new InvalidProtocolBufferException("truncated tensor");
+                        throw new InvalidProtocolBufferException("truncated field");
                     }
-                    readTensor(bytes, at, len, tensors);
+                    if (tag == TENSORS_TAG) {
+                        readTensor(bytes, at, len, tensors);
+                    } else if (tag == LEVEL_TAG) {
+                        StoredTables.Level level = new StoredTables.Level();
+                        levels.add(level);
+                        out.writeByteArray(ModelFile.QUALITIES_FIELD_NUMBER,
+                                StoredTables.splitLevel(bytes, at, len, level));
+                    } else {
+                        out.writeByteArray(ModelFile.SCALE_TABLES_FIELD_NUMBER,
+                                StoredTables.splitScaleTables(bytes, at, len, scaleTables));
+                    }
                     in.skipRawBytes(len);
                 } else if (!in.skipField(tag, out)) {
                     throw new InvalidProtocolBufferException("unexpected end-group tag");
                 }
             }
             out.flush();
-            return new Parsed(ModelFile.parseFrom(rest.toByteArray()), tensors);
+            return new Parsed(ModelFile.parseFrom(rest.toByteArray()), tensors, levels, scaleTables);
         } catch (IOException e) {
             throw new AeicException("not a model file, or a truncated one", e);
         }
@@ -363,14 +377,16 @@ public final class ModelFiles {
         TensorSource tensors = parsed;
         FactorizedModel net = restore(f, tensors);
         if (HyperpriorModel.KIND.equals(f.getArchitecture().getKind())) {
-            return loadHyper(f, tensors, sha, net);
+            return loadHyper(parsed, sha, net);
         }
         boolean checkerboard = CheckerboardModel.isKind(f.getArchitecture().getKind());
         List<CodecModel.Level> levels = new ArrayList<>();
-        for (QualityLevel q : f.getQualitiesList()) {
-            if (q.getTablesCount() != net.m || q.getGainCount() != net.m) {
+        for (int i = 0; i < f.getQualitiesCount(); i++) {
+            QualityLevel q = f.getQualities(i);
+            List<StoredTables.Table> stored = parsed.levels().get(i).tables();
+            if (stored.size() != net.m || q.getGainCount() != net.m) {
                 throw new AeicException("model " + f.getId() + ": quality " + q.getQuality() + " has "
-                        + q.getTablesCount() + " tables for " + net.m + " channels");
+                        + stored.size() + " tables for " + net.m + " channels");
             }
             float[] gain = new float[net.m];
             float[] center = new float[net.m];
@@ -380,8 +396,8 @@ public final class ModelFiles {
                 if (!(gain[c] > 0) || Float.isInfinite(gain[c])) {
                     throw new AeicException("model " + f.getId() + ": bad gain");
                 }
-                center[c] = q.getTables(c).getCenter();
-                tables[c] = symbolTable(q.getTables(c));
+                center[c] = stored.get(c).center();
+                tables[c] = stored.get(c).symbolTable();
             }
             levels.add(new CodecModel.Level(q.getQuality(), q.getLambda(), gain, center, tables));
         }
@@ -393,19 +409,19 @@ public final class ModelFiles {
             CheckerboardModel context = new CheckerboardModel(f.getArchitecture().getChannelsN(), net.m,
                     CheckerboardModel.KIND_THREE_PASS.equals(f.getArchitecture().getKind()));
             readParams(f, tensors, context.params());
-            float[] scales = scales(f);
-            codec = new CheckerboardLatentCodec(context, scales, scaleTables(f, scales.length));
+            float[] scales = scales(f, parsed.scaleTables());
+            codec = new CheckerboardLatentCodec(context, scales, scaleTables(parsed.scaleTables()));
         }
         return new CodecModel(f.getId(), sha, net, null, codec, levels, f,
                 RateLevel.restore(f, net.m, tensors::get));
     }
 
-    /** The scale table of a model file, validated: positive, finite, increasing. */
-    private static float[] scales(ModelFile f) throws AeicException {
+    /** The scale table of a model file, validated: positive, finite, increasing, one table each. */
+    private static float[] scales(ModelFile f, List<StoredTables.Table> tables) throws AeicException {
         ScaleTables g = f.getScaleTables();
         int count = g.getScalesCount();
-        if (count < 1 || count > 1024 || g.getTablesCount() != count) {
-            throw new AeicException("model " + f.getId() + ": " + count + " scales with " + g.getTablesCount() + " tables");
+        if (count < 1 || count > 1024 || tables.size() != count) {
+            throw new AeicException("model " + f.getId() + ": " + count + " scales with " + tables.size() + " tables");
         }
         float[] scales = new float[count];
         for (int i = 0; i < count; i++) {
@@ -417,22 +433,25 @@ public final class ModelFiles {
         return scales;
     }
 
-    private static SymbolTable[] scaleTables(ModelFile f, int count) throws AeicException {
-        SymbolTable[] tables = new SymbolTable[count];
-        for (int i = 0; i < count; i++) {
-            tables[i] = symbolTable(f.getScaleTables().getTables(i));
+    private static SymbolTable[] scaleTables(List<StoredTables.Table> stored) throws AeicException {
+        SymbolTable[] tables = new SymbolTable[stored.size()];
+        for (int i = 0; i < tables.length; i++) {
+            tables[i] = stored.get(i).symbolTable();
         }
         return tables;
     }
 
-    private static CodecModel loadHyper(ModelFile f, TensorSource tensors, byte[] sha,
-                                        FactorizedModel net) throws AeicException {
+    private static CodecModel loadHyper(Parsed parsed, byte[] sha, FactorizedModel net) throws AeicException {
+        ModelFile f = parsed.header();
+        TensorSource tensors = parsed;
         HyperpriorModel hyper = restoreHyper(f, tensors);
         List<CodecModel.Level> levels = new ArrayList<>();
-        for (QualityLevel q : f.getQualitiesList()) {
-            if (q.getGainCount() != net.m || q.getZGainCount() != hyper.n || q.getZTablesCount() != hyper.n) {
+        for (int i = 0; i < f.getQualitiesCount(); i++) {
+            QualityLevel q = f.getQualities(i);
+            List<StoredTables.Table> stored = parsed.levels().get(i).zTables();
+            if (q.getGainCount() != net.m || q.getZGainCount() != hyper.n || stored.size() != hyper.n) {
                 throw new AeicException("model " + f.getId() + ": quality " + q.getQuality() + " has "
-                        + q.getZTablesCount() + " hyper-latent tables for " + hyper.n + " channels");
+                        + stored.size() + " hyper-latent tables for " + hyper.n + " channels");
             }
             float[] gain = new float[net.m];
             for (int c = 0; c < net.m; c++) {
@@ -443,17 +462,17 @@ public final class ModelFiles {
             SymbolTable[] zTables = new SymbolTable[hyper.n];
             for (int c = 0; c < hyper.n; c++) {
                 zGain[c] = positive(f, q.getZGain(c));
-                zCenter[c] = q.getZTables(c).getCenter();
-                zTables[c] = symbolTable(q.getZTables(c));
+                zCenter[c] = stored.get(c).center();
+                zTables[c] = stored.get(c).symbolTable();
             }
             levels.add(new CodecModel.Level(q.getQuality(), q.getLambda(), gain, null, null, zGain, zCenter, zTables));
         }
         if (levels.isEmpty()) {
             throw new AeicException("model " + f.getId() + " has no quality levels");
         }
-        float[] scales = scales(f);
+        float[] scales = scales(f, parsed.scaleTables());
         return new CodecModel(f.getId(), sha, net, hyper,
-                new MeanScaleLatentCodec(hyper, scales, scaleTables(f, scales.length)),
+                new MeanScaleLatentCodec(hyper, scales, scaleTables(parsed.scaleTables())),
                 levels, f, RateLevel.restoreHyper(f, net.m, hyper.n, tensors::get));
     }
 
