@@ -71,7 +71,7 @@ final class DecompressCommand implements Callable<Integer> {
             String ext = "." + (format == null ? "png" : format.toLowerCase(Locale.ROOT));
             int failed = Batch.run(files, in, root, ext, common.threads(), (i, o) -> {
                 Outputs.refuseExisting(o, common.force);
-                ImageSaver.write(one.decode(i).toBufferedImage(), o, asked);
+                ImageSaver.write(one.decode(i).image(), o, asked);
             }, progress, spec.commandLine().getErr());
             common.result(String.format("decompressed %d of %d files", files.size() - failed, files.size()));
             return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
@@ -101,9 +101,9 @@ final class DecompressCommand implements Callable<Integer> {
             common.verbose("model " + img.info().modelId() + ", quality " + CompressCommand.fmt(img.info().quality()));
             progress.status("writing " + (target == null ? "standard output" : target));
             if (target == null) {
-                ImageSaver.write(img.toBufferedImage(), common.stdio().out(), fmt);
+                ImageSaver.write(img.image(), common.stdio().out(), fmt);
             } else {
-                ImageSaver.write(img.toBufferedImage(), target, fmt);
+                ImageSaver.write(img.image(), target, fmt);
             }
         } finally {
             progress.end(false); // an error message starts on a clean line

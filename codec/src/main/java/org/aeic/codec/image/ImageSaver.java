@@ -144,7 +144,7 @@ public final class ImageSaver {
         return (y, samples) -> raster.setPixels(0, y, width, 1, samples);
     }
 
-    private static int quantize(float v, int max) {
+    static int quantize(float v, int max) {
         return Math.round((v >= 0f ? (v <= 1f ? v : 1f) : 0f) * max); // NaN -> 0
     }
 
@@ -203,6 +203,45 @@ public final class ImageSaver {
         } catch (AeicException e) {
             throw new AeicException(Kind.UNSUPPORTED,
                     "unsupported output file type: " + path + " (use .png, .jpg, .bmp or .tif)");
+        }
+    }
+
+    /**
+     * Writes a decoded image as {@link #write(BufferedImage, Path, String)} writes {@link #toBufferedImage(PlanarImage)
+     * its image}, the same bytes; an 8-bit RGB image in sRGB goes to PNG straight from its planes.
+     */
+    public static void write(PlanarImage img, Path out, String formatName) throws AeicException {
+        Objects.requireNonNull(img, "img");
+        Objects.requireNonNull(out, "out");
+        String format = formatName == null ? formatForPath(out) : normalize(formatName);
+        if (!format.equals("png") || !PngWriter.canWrite(img)) {
+            write(toBufferedImage(img), out, format);
+            return;
+        }
+        if (out.toAbsolutePath().getParent() == null || out.getFileName() == null) {
+            throw new AeicException("not a file path: " + out);
+        }
+        try {
+            AtomicFiles.write(out, os -> PngWriter.write(img, os));
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
+        }
+    }
+
+    /** As {@link #write(PlanarImage, Path, String)}, to a stream (flushed, not closed). */
+    public static void write(PlanarImage img, OutputStream out, String formatName) throws AeicException {
+        Objects.requireNonNull(img, "img");
+        Objects.requireNonNull(out, "out");
+        String format = normalize(Objects.requireNonNull(formatName, "formatName"));
+        if (!format.equals("png") || !PngWriter.canWrite(img)) {
+            write(toBufferedImage(img), out, format);
+            return;
+        }
+        try {
+            PngWriter.write(img, out);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write the png image: " + OneLine.reason(e), e);
         }
     }
 

@@ -29,6 +29,10 @@ import java.util.stream.IntStream;
  * in a one-shot decompress, most of it in per-sample Java that had not been compiled yet, plus 15-30 ms for the
  * plugin registry (this writer: 40-60 ms). With zlib, level 1 gave kodim01's rows 751 KB in 26 ms, level 6 757 KB in
  * 74 ms (Sub filter; Up alike). Other images and formats still go through ImageIO.
+ *
+ * <p>A decoded 8-bit RGB image in sRGB ({@link #canWrite(PlanarImage)}) is written from its float planes, each part
+ * rounding its own rows, with the same bytes as through {@link ImageSaver#toBufferedImage}: that conversion ran on
+ * one thread, 20-30 ms of a one-shot decompress of kodim01, most of it before the JIT had compiled its loop.
  */
 final class PngWriter {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -60,18 +64,62 @@ final class PngWriter {
                 && cm.getComponentSize(0) == (type == DataBuffer.TYPE_BYTE ? 8 : 16);
     }
 
+    /** Whether {@link #write(PlanarImage, OutputStream)} takes this image: 8-bit RGB, no alpha, no ICC profile. */
+    static boolean canWrite(PlanarImage p) {
+        return p.channels == 3 && p.bitDepth == 8 && p.icc == null && (long) p.width * p.height * 3 <= Integer.MAX_VALUE;
+    }
+
     /** Writes {@code img}, which {@link #canWrite} accepted, as a PNG file; does not close {@code out}. */
     static void write(BufferedImage img, OutputStream out) throws IOException {
         WritableRaster raster = img.getRaster();
         ComponentColorModel cm = (ComponentColorModel) img.getColorModel();
         PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
-        int width = img.getWidth();
-        int height = img.getHeight();
         int bands = raster.getNumBands();
         boolean sixteen = raster.getDataBuffer().getDataType() == DataBuffer.TYPE_USHORT;
         boolean grey = cm.getColorSpace().getNumComponents() == 1;
-        boolean alpha = bands == (grey ? 2 : 4);
+        ColorSpace cs = cm.getColorSpace();
+        byte[] icc = cs instanceof ICC_ColorSpace ics && !ImageLoader.isDefaultSpace(cs) ? ics.getProfile().getData() : null;
+        int[] offsets = sm.getBandOffsets();
+        int pixelStride = sm.getPixelStride();
+        int scanline = sm.getScanlineStride();
+        int width = img.getWidth();
+        Rows rows = sixteen
+                ? (y, row) -> {
+                    DataBufferUShort db = (DataBufferUShort) raster.getDataBuffer();
+                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
+                }
+                : (y, row) -> {
+                    DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
+                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
+                };
+        write(width, img.getHeight(), bands, sixteen, grey, icc, rows, out);
+    }
 
+    /**
+     * Writes {@code p}, which {@link #canWrite(PlanarImage)} accepted, as a PNG file with the samples and bytes of
+     * {@code write(ImageSaver.toBufferedImage(p), out)}; does not close {@code out}.
+     */
+    static void write(PlanarImage p, OutputStream out) throws IOException {
+        int w = p.width;
+        int n = w * p.height;
+        float[] rgb = p.rgb;
+        write(w, p.height, 3, false, false, null, (y, row) -> {
+            for (int x = 0, i = y * w, o = 0; x < w; x++, i++) {
+                row[o++] = (byte) ImageSaver.quantize(rgb[i], 255);
+                row[o++] = (byte) ImageSaver.quantize(rgb[n + i], 255);
+                row[o++] = (byte) ImageSaver.quantize(rgb[2 * n + i], 255);
+            }
+        }, out);
+    }
+
+    /** The samples of row y, interleaved, 16-bit ones big-endian, as the file holds them. */
+    private interface Rows {
+        void fill(int y, byte[] row);
+    }
+
+    private static void write(int width, int height, int bands, boolean sixteen, boolean grey, byte[] icc, Rows rows,
+                              OutputStream out) throws IOException {
+        boolean alpha = bands == (grey ? 2 : 4);
         out.write(SIGNATURE);
         ByteArrayOutputStream header = new ByteArrayOutputStream(13);
         writeInt(header, width);
@@ -82,14 +130,13 @@ final class PngWriter {
         header.write(0); // adaptive filtering (one filter type per row)
         header.write(0); // not interlaced
         chunk(out, "IHDR", header.toByteArray(), header.size());
-        ColorSpace cs = cm.getColorSpace();
-        if (cs instanceof ICC_ColorSpace icc && !ImageLoader.isDefaultSpace(cs)) {
+        if (icc != null) {
             ByteArrayOutputStream iccp = new ByteArrayOutputStream();
             iccp.write("ICC profile".getBytes(StandardCharsets.ISO_8859_1));
             iccp.write(0); // end of the name
             iccp.write(0); // deflate
             try (DeflaterOutputStream z = new DeflaterOutputStream(iccp)) {
-                z.write(icc.getProfile().getData());
+                z.write(icc);
             }
             chunk(out, "iCCP", iccp.toByteArray(), iccp.size());
         }
@@ -98,8 +145,8 @@ final class PngWriter {
         // one finished), then one zlib stream: header, the parts, the Adler-32 of all the filtered rows
         int parts = height >= 2 * MIN_PART_ROWS ? Math.min(PARTS, height / MIN_PART_ROWS) : 1;
         Part[] done = IntStream.range(0, parts).parallel()
-                .mapToObj(p -> deflate(raster, sm, bands, sixteen, p * height / parts, (p + 1) * height / parts,
-                        p == parts - 1))
+                .mapToObj(p -> deflate(rows, width * bands * (sixteen ? 2 : 1), p * height / parts,
+                        (p + 1) * height / parts, p == parts - 1))
                 .toArray(Part[]::new);
         long adler = 1;
         try (IdatStream idat = new IdatStream(out)) {
@@ -119,13 +166,7 @@ final class PngWriter {
     }
 
     /** Rows {@code [y0, y1)}, Up-filtered (row y0 against row y0 - 1), as one part of the image's deflate stream. */
-    private static Part deflate(WritableRaster raster, PixelInterleavedSampleModel sm, int bands, boolean sixteen,
-                                int y0, int y1, boolean last) {
-        int width = raster.getWidth();
-        int[] offsets = sm.getBandOffsets();
-        int pixelStride = sm.getPixelStride();
-        int scanline = sm.getScanlineStride();
-        int rowBytes = width * bands * (sixteen ? 2 : 1);
+    private static Part deflate(Rows rows, int rowBytes, int y0, int y1, boolean last) {
         byte[] prev = new byte[rowBytes];
         byte[] row = new byte[rowBytes];
         byte[] line = new byte[1 + rowBytes];
@@ -136,13 +177,7 @@ final class PngWriter {
         byte[] buf = new byte[1 << 16];
         try {
             for (int y = y0 == 0 ? 0 : y0 - 1; y < y1; y++) {
-                if (sixteen) {
-                    DataBufferUShort db = (DataBufferUShort) raster.getDataBuffer();
-                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
-                } else {
-                    DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
-                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
-                }
+                rows.fill(y, row);
                 if (y >= y0) {
                     for (int i = 0; i < rowBytes; i++) {
                         line[1 + i] = (byte) (row[i] - prev[i]);

@@ -81,6 +81,43 @@ class PngWriterTest {
         assertArrayEquals(a.getPixels(0, 0, w, h, (int[]) null), b.getPixels(0, 0, w, h, (int[]) null));
     }
 
+    /**
+     * A decoded image written from its planes: the same file as through its BufferedImage, for values outside [0, 1]
+     * and NaN, one row or column, and heights deflated in one part or two; other layouts take the BufferedImage way.
+     */
+    @ParameterizedTest
+    @CsvSource({"37,11,3,8", "1,1,3,8", "1,300,3,8", "300,1,3,8", "50,301,3,8", "64,128,3,8", "23,9,1,8", "23,9,4,8",
+        "23,9,3,16"})
+    void planesGiveTheBytesOfTheirBufferedImage(int w, int h, int channels, int depth) throws Exception {
+        int n = w * h;
+        Random r = new Random(w * 1000L + h);
+        float[] rgb = new float[3 * n];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = i % 17 == 0 ? Float.NaN : r.nextFloat() * 1.2f - 0.1f;
+        }
+        int[] alpha = channels == 4 ? r.ints(n, 0, 256).toArray() : null;
+        PlanarImage p = new PlanarImage(w, h, rgb, alpha, channels, depth, false, null, null);
+        assertEquals(channels == 3 && depth == 8, PngWriter.canWrite(p));
+        ByteArrayOutputStream viaImage = new ByteArrayOutputStream();
+        ImageSaver.write(ImageSaver.toBufferedImage(p), viaImage, "png");
+        ByteArrayOutputStream viaPlanes = new ByteArrayOutputStream();
+        ImageSaver.write(p, viaPlanes, "png");
+        assertArrayEquals(viaImage.toByteArray(), viaPlanes.toByteArray());
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("png");
+        try {
+            java.nio.file.Path file = dir.resolve("out.png");
+            ImageSaver.write(p, file, null);
+            assertArrayEquals(viaImage.toByteArray(), java.nio.file.Files.readAllBytes(file));
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void otherImagesGoToImageIo() {
         assertFalse(PngWriter.canWrite(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB)));
