@@ -5,7 +5,9 @@
 #    with peak RSS;
 #  - avifenc -s 6 / avifdec and cwebp -m 6 / dwebp (where installed), each a process per image, over the same
 #    images (mean seconds per image), and on the first image (median of RUNS);
-#  - ratios: AEIC's time divided by the tool's.
+#  - ratios: AEIC's time divided by the tool's; for the one-shot decode also the median of RUNS ratios of the two
+#    processes run back to back (in ABBA order), which a shared machine's changes of speed between the blocks above
+#    do not skew.
 # The tools write PNG, as `aeic decompress` does (avifdec and dwebp with their default PNG output).
 #
 #   bench/speed.sh [IMAGES_DIR] [QUALITY] [RUNS] [AEIC]
@@ -83,6 +85,7 @@ tools = {
 }
 print("\n%-6s %-30s %-30s %-38s" % ("tool", "encode s/image (first image)", "decode s/image (first image)",
                                      "aeic / tool: warm enc, warm dec, one-shot dec"))
+paired = {}
 for name, (enc, dec, ext) in tools.items():
     if not (shutil.which(enc[0]) and shutil.which(dec[0])):
         print("%-6s not installed (%s, %s)" % (name, enc[0], dec[0]))
@@ -100,5 +103,18 @@ for name, (enc, dec, ext) in tools.items():
     e, d = statistics.mean(e_times), statistics.mean(d_times)
     print("%-6s %.3f (%.3f)%17s %.3f (%.3f)%17s x%.2f, x%.2f, x%.2f  [%d bytes in all]" % (
         name, e, e1, "", d, d1, "", warm["encode"] / e, warm["decode"] / d, one["decompress"][0] / d1, size))
+    ratios = []
+    for i in range(runs):
+        ours = [aeic, "decompress", stream, "-o", os.path.join(tmp, "d.png"), "--force"]
+        theirs = fill(dec, coded, os.path.join(tmp, "t.png"))
+        if i % 2 == 0:
+            a, t = run(ours)[0], run(theirs)[0]
+        else:
+            t, a = run(theirs)[0], run(ours)[0]
+        ratios.append(a / t)
+    paired[name] = ratios
+for name, ratios in paired.items():
+    print("one-shot decompress / %s, %d pairs run back to back: median x%.2f (x%.2f to x%.2f)" % (
+        "avifdec" if name == "avif" else "dwebp", len(ratios), statistics.median(ratios), min(ratios), max(ratios)))
 shutil.rmtree(tmp)
 PY
