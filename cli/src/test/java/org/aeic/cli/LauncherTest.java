@@ -102,7 +102,7 @@ class LauncherTest {
         assertEquals(hugePagesOn(), jvm.contains("-XX:+UseTransparentHugePages"), jvm);
     }
 
-    /** Whether this Linux gives the heap transparent huge pages on request (always or madvise), as the launcher reads it. */
+    /** Whether this Linux gives the heap transparent huge pages on request (always or madvise), as the launcher does. */
     static boolean hugePagesOn() throws IOException {
         Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         String mode = Files.isReadable(setting) ? Files.readString(setting) : "";

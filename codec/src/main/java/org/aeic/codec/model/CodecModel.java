@@ -37,7 +37,7 @@ public final class CodecModel {
     /** The hyperprior of a "mean-scale-gdn" model, null for a factorized one. */
     public final HyperpriorModel hyper;
     public final List<Level> levels;
-    /** The model file's header: its fields but the tensors and the entropy tables (the model holds both, for coding). */
+    /** The model file's header: its fields but the tensors and the entropy tables (the model holds both). */
     public final ModelFile file;
     /** The levels' trainable parameters, same order as {@link #levels}; empty for a single-rate model. */
     private final List<RateLevel> trained;

@@ -38,7 +38,8 @@ class ModelFilesParseTest {
         assertSame(full, fast);
         assertTrue(full.getTensorsCount() > 0);
         assertTrue(full.getQualitiesCount() > 0);
-        assertEquals(full.getTensorsList().stream().map(NamedTensor::getName).distinct().count(), fast.tensors().size());
+        assertEquals(full.getTensorsList().stream().map(NamedTensor::getName).distinct().count(),
+                fast.tensors().size());
     }
 
     /** What the coder reads equals protobuf's parse: the header but tensors and tables, the tensors, the tables. */
