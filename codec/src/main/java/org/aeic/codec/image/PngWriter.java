@@ -86,15 +86,16 @@ final class PngWriter {
         int pixelStride = sm.getPixelStride();
         int scanline = sm.getScanlineStride();
         int width = img.getWidth();
-        Rows rows = sixteen
-                ? (y, row) -> {
-                    DataBufferUShort db = (DataBufferUShort) raster.getDataBuffer();
-                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
-                }
-                : (y, row) -> {
-                    DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
-                    fillRow(db.getData(), db.getOffset() + y * scanline, pixelStride, offsets, width, row);
-                };
+        DataBuffer buffer = raster.getDataBuffer();
+        int base = buffer.getOffset();
+        Rows rows;
+        if (sixteen) {
+            short[] data = ((DataBufferUShort) buffer).getData();
+            rows = (y, row) -> fillRow(data, base + y * scanline, pixelStride, offsets, width, row);
+        } else {
+            byte[] data = ((DataBufferByte) buffer).getData();
+            rows = (y, row) -> fillRow(data, base + y * scanline, pixelStride, offsets, width, row);
+        }
         write(width, img.getHeight(), bands, sixteen, grey, icc, rows, out);
     }
 

@@ -261,11 +261,8 @@ public final class ModelFiles {
             List<StoredTables.Table> scaleTables = new ArrayList<>();
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 if (tag == TENSORS_TAG || tag == LEVEL_TAG || tag == SCALE_TABLES_TAG) {
-                    int len = in.readRawVarint32();
+                    int len = StoredTables.length(in, bytes.length);
                     int at = in.getTotalBytesRead();
-                    if (len < 0 || len > bytes.length - at) {
-                        throw new InvalidProtocolBufferException("truncated field");
-                    }
                     if (tag == TENSORS_TAG) {
                         readTensor(bytes, at, len, tensors);
                     } else if (tag == LEVEL_TAG) {
@@ -303,9 +300,9 @@ public final class ModelFiles {
                 name = t.readStringRequireUtf8();
                 continue;
             } else if (tag == PACKED_DATA_TAG) {
-                int bytesLen = t.readRawVarint32();
+                int bytesLen = StoredTables.length(t, len);
                 from = t.getTotalBytesRead();
-                if (bytesLen < 0 || bytesLen % 4 != 0 || bytesLen > len - from) {
+                if (bytesLen % 4 != 0) {
                     throw new InvalidProtocolBufferException("bad packed floats");
                 }
                 n = bytesLen / 4;

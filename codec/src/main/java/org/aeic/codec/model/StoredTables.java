@@ -64,29 +64,25 @@ final class StoredTables {
 
     /** The {@code QualityLevel} in {@code bytes[at, at + len)} without its tables, which go to {@code into}. */
     static byte[] splitLevel(byte[] bytes, int at, int len, Level into) throws IOException {
-        return split(bytes, at, len, into.tables(), into.zTables());
+        return split(bytes, at, len, LEVEL_TABLES_TAG, into.tables(), LEVEL_Z_TABLES_TAG, into.zTables());
     }
 
     /** The {@code ScaleTables} in {@code bytes[at, at + len)} without its tables, which go to {@code into}. */
     static byte[] splitScaleTables(byte[] bytes, int at, int len, List<Table> into) throws IOException {
-        return split(bytes, at, len, into, null);
+        return split(bytes, at, len, SCALE_TABLES_TAG, into, 0, null); // 0 is no tag
     }
 
-    /** The fields of a message but its tables (tables: level or scale tables; zTables: a level's, else null). */
-    private static byte[] split(byte[] bytes, int at, int len, List<Table> tables, List<Table> zTables)
-            throws IOException {
+    /** The fields of a message but its tables: those under {@code tag1} go to {@code into1}, {@code tag2} to 2. */
+    private static byte[] split(byte[] bytes, int at, int len, int tag1, List<Table> into1, int tag2,
+                                List<Table> into2) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(bytes, at, len);
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(rest);
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            boolean table = zTables == null ? tag == SCALE_TABLES_TAG : tag == LEVEL_TABLES_TAG;
-            if (table || zTables != null && tag == LEVEL_Z_TABLES_TAG) {
-                int n = in.readRawVarint32();
-                int from = in.getTotalBytesRead();
-                if (n < 0 || n > len - from) {
-                    throw new InvalidProtocolBufferException("truncated table");
-                }
-                (table ? tables : zTables).add(table(bytes, at + from, n));
+            List<Table> into = tag == tag1 ? into1 : tag == tag2 ? into2 : null;
+            if (into != null) {
+                int n = length(in, len);
+                into.add(table(bytes, at + in.getTotalBytesRead(), n));
                 in.skipRawBytes(n);
             } else if (!in.skipField(tag, out)) {
                 throw new InvalidProtocolBufferException("unexpected end-group tag");
@@ -112,15 +108,12 @@ final class StoredTables {
             } else if (tag == PRECISION_TAG) {
                 precision = in.readUInt32();
             } else if (tag == PACKED_FREQ_TAG) {
-                int n = in.readRawVarint32();
-                int from = in.getTotalBytesRead();
-                if (n < 0 || n > len - from) {
-                    throw new InvalidProtocolBufferException("truncated table");
-                }
+                int n = length(in, len);
+                int from = at + in.getTotalBytesRead();
                 if (freq.length < count + n) { // at most one value per byte
                     freq = Arrays.copyOf(freq, count + n);
                 }
-                count = varints(bytes, at + from, at + from + n, freq, count);
+                count = varints(bytes, from, from + n, freq, count);
                 in.skipRawBytes(n);
             } else if (tag == FREQ_TAG) {
                 if (freq.length == count) {
@@ -165,5 +158,17 @@ final class StoredTables {
     /** A field's tag on the wire: its number and wire type (protobuf's own helper is package-private). */
     static int tag(int field, int wireType) {
         return field << 3 | wireType;
+    }
+
+    /**
+     * The length of the length-delimited field whose tag {@code in} has just read, checked against what is left of the
+     * {@code size} bytes {@code in} reads (a bad length is an error, not an exception of another kind later).
+     */
+    static int length(CodedInputStream in, int size) throws IOException {
+        int n = in.readRawVarint32();
+        if (n < 0 || n > size - in.getTotalBytesRead()) {
+            throw new InvalidProtocolBufferException("truncated field");
+        }
+        return n;
     }
 }

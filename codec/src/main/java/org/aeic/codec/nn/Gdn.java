@@ -109,11 +109,7 @@ public final class Gdn implements Layer {
         // adds x^2 >= 0 times gamma >= 0: where every x^2 is finite, leaving the zeros' products out changes no bit of
         // it, so the product is sparse or dense, whichever is faster on this machine
         float[] gamma = effectiveGamma();
-        int nonzeros = 0;
-        for (float g : gamma) {
-            nonzeros += g != 0f ? 1 : 0;
-        }
-        boolean skipZeros = Gemm.sparseFaster(nonzeros / (double) gamma.length);
+        boolean skipZeros = Gemm.sparseFaster(SparseRows.nonzeros(gamma, gamma.length) / (double) gamma.length);
         // built only for the sparse product: a one-image command (dense product) ran it in the interpreter
         SparseRows sparse = skipZeros ? SparseRows.of(gamma, c, c) : null;
         int blocks = (n + BLOCK - 1) / BLOCK;

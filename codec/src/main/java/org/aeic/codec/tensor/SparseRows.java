@@ -9,12 +9,7 @@ public record SparseRows(int rows, int cols, int[] rowStart, int[] columns, floa
 
     /** The entries of {@code dense} ({@code rows x cols}, row-major) that are not ±0, in order. */
     public static SparseRows of(float[] dense, int rows, int cols) {
-        int nonzero = 0;
-        for (int i = 0; i < rows * cols; i++) {
-            if (dense[i] != 0f) {
-                nonzero++;
-            }
-        }
+        int nonzero = nonzeros(dense, rows * cols);
         int[] rowStart = new int[rows + 1];
         int[] columns = new int[nonzero];
         float[] values = new float[nonzero];
@@ -31,5 +26,16 @@ public record SparseRows(int rows, int cols, int[] rowStart, int[] columns, floa
         }
         rowStart[rows] = t;
         return new SparseRows(rows, cols, rowStart, columns, values);
+    }
+
+    /** How many of {@code dense[0, n)} are not zero (NaN counts), as {@link #of} keeps them. */
+    public static int nonzeros(float[] dense, int n) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (dense[i] != 0f) {
+                count++;
+            }
+        }
+        return count;
     }
 }
