@@ -1,5 +1,7 @@
 package org.aeic.codec.tensor;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,6 +29,15 @@ final class VectorGemm implements GemmKernel {
     private static final int NC = WIDE ? 512 : 768; // a multiple of NR
     private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
 
+    /**
+     * Open once a warm-up has had the micro-kernel compiled by C2 (the launcher makes that compile block the thread
+     * that asked for it), or as soon as one fails. Until then a GEMM of the coder waits, if a warm-up has started:
+     * before C2's code is in, every call ran the Vector API's fallback, about a hundred times slower, and its long
+     * loops made C2 compile an on-stack-replacement copy of the kernel as well (0.1-0.15 s of C2's time).
+     */
+    private static final CountDownLatch MICRO_COMPILED = new CountDownLatch(1);
+    private static volatile boolean warmingUp;
+
     private static final SparseRows WARM_UP_SPARSE = SparseRows.of(new float[] {1, 0, 2, 0, 3, 4}, 2, 3);
 
     /** The micro-tile, for reports: "6x4x16" is 6 rows by 4 vectors of 16 floats. */
@@ -52,8 +63,13 @@ final class VectorGemm implements GemmKernel {
         float[] a = new float[(2 * MR + 4) * (KC + 1)];
         float[] b = new float[(KC + 1) * (NC + 1)];
         float[] c = new float[(2 * MR + 4) * (NC + 1)];
-        for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
-            micro(2, a, 0, 2, b, 0, NR, c, 0, NR);
+        warmingUp = true;
+        try {
+            for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
+                micro(2, a, 0, 2, b, 0, NR, c, 0, NR);
+            }
+        } finally {
+            MICRO_COMPILED.countDown();
         }
         // GDN's element-wise operations next, each call a vector and a tail: the first GDN of a decode comes before
         // the warm-up's second phase has called them enough (it ran the Vector API's slow fallback, 15-20 ms more)
@@ -206,6 +222,9 @@ final class VectorGemm implements GemmKernel {
      */
     private static void run(boolean overwrite, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                             int ldb, float[] c, int cOff, int ldc) {
+        if (warmingUp && MICRO_COMPILED.getCount() > 0) {
+            awaitMicroKernel();
+        }
         Scratch s = null;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
@@ -247,6 +266,14 @@ final class VectorGemm implements GemmKernel {
                     }
                 }
             }
+        }
+    }
+
+    private static void awaitMicroKernel() {
+        try {
+            MICRO_COMPILED.await(1, TimeUnit.SECONDS); // a bound for a JVM whose compiler never comes to it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the GEMM goes on: its result does not depend on the wait
         }
     }
 
