@@ -1,5 +1,7 @@
 package org.aeic.codec.model;
 
+import static org.aeic.codec.model.StoredTables.tag;
+
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -235,10 +237,6 @@ public final class ModelFiles {
     private static final int NAME_TAG = tag(NamedTensor.NAME_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int PACKED_DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int DATA_TAG = tag(NamedTensor.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_FIXED32);
-
-    private static int tag(int field, int wireType) {
-        return StoredTables.tag(field, wireType);
-    }
 
     /**
      * As {@link #parse}, but each tensor's packed floats are copied in bulk from the file's bytes into a float[].
