@@ -95,17 +95,28 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int plane = h * w;
         int[] out = all != null
                 ? new int[known.c * (quarter != null ? quarter.plane() : anchorsPerChannel(h, w))] : decoded;
+        // everything the loop reads but the elements in locals: a one-shot decode runs most of it in the interpreter,
+        // where each accessor called per element cost more than the arithmetic
+        float[] y = known.data;
+        float[] q = quarter != null ? quarter.data : null;
+        int qPlane = quarter != null ? quarter.plane() : 0;
+        int qw = quarter != null ? quarter.w : 0;
+        int step = quarter != null ? 2 : 1;
+        float[] center = level.center();
+        float[] gain = level.gain();
         int k = 0;
         for (int c = 0; c < known.c; c++) {
-            for (int r = 0; r < h; r += quarter != null ? 2 : 1) {
-                for (int x = quarter != null ? 0 : r & 1; x < w; x += 2) {
-                    int i = c * plane + r * w + x;
+            float cc = center[c];
+            float g = gain[c];
+            for (int r = 0; r < h; r += step) {
+                for (int x = q != null ? 0 : r & 1, i = c * plane + r * w + x; x < w; x += 2, i += 2) {
                     if (all != null) {
                         out[k] = all[i];
                     }
-                    known.data[i] = (out[k++] + level.center()[c]) / level.gain()[c];
-                    if (quarter != null) {
-                        quarter.data[c * quarter.plane() + (r / 2) * quarter.w + x / 2] = known.data[i];
+                    float v = (out[k++] + cc) / g;
+                    y[i] = v;
+                    if (q != null) {
+                        q[c * qPlane + (r / 2) * qw + x / 2] = v;
                     }
                 }
             }
@@ -139,24 +150,31 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int[] symbols = new int[n];
         float[] mg = new float[n];
         int count = per;
+        float[] gain = level.gain();
+        float[] pd = p != null ? p.data : null; // null: a 1 x 1 latent, whose pass has no positions
+        int pPlane = p != null ? p.plane() : 0;
+        float[] yd = y != null ? y.data : null;
+        float[] kd = known.data;
         // channels in parallel (each element on its own: the same bits on any number of threads); only the rANS
-        // coding itself is sequential
+        // coding itself is sequential. Invariants in locals: much of a one-shot decode's first pass is interpreted
         IntStream.range(0, m).parallel().forEach(c -> {
-            float g = level.gain()[c];
+            float g = gain[c];
+            int pc = c * pPlane;
+            int sigma = pc + m * pPlane;
             for (int i = 0, k = c * count; i < count; i++, k++) {
-                int j = c * p.plane() + inP[i];
-                mg[k] = p.data[j] * g;
-                tableOf[k] = scales.index(Math.abs(p.data[j + m * p.plane()]) * g);
-                if (y != null) {
-                    symbols[k] = Rounding.symbol(y.data[c * plane + at[i]] * g - mg[k]);
+                float mu = pd[pc + inP[i]] * g;
+                mg[k] = mu;
+                tableOf[k] = scales.index(Math.abs(pd[sigma + inP[i]]) * g);
+                if (yd != null) {
+                    symbols[k] = Rounding.symbol(yd[c * plane + at[i]] * g - mu);
                 }
             }
         });
         int[] s = y != null ? symbols : LatentCoder.decode(bytes, off, len, tableOf, tables);
         IntStream.range(0, m).parallel().forEach(c -> {
-            float g = level.gain()[c];
-            for (int i = 0, k = c * count; i < count; i++, k++) {
-                known.data[c * plane + at[i]] = (s[k] + mg[k]) / g;
+            float g = gain[c];
+            for (int i = 0, k = c * count, base = c * plane; i < count; i++, k++) {
+                kd[base + at[i]] = (s[k] + mg[k]) / g;
             }
         });
         return y == null ? null : LatentCoder.encode(symbols, tableOf, tables);
