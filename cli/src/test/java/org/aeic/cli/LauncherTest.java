@@ -180,7 +180,8 @@ class LauncherTest {
 
     /**
      * The compiler directives next to the jar (the shipped file, so a syntax error in it fails here: the JVM would not
-     * start) go to compress and decompress only, and the JVM's notice of them reaches neither stdout nor stderr.
+     * start) go to compress and decompress only, with 512-bit vectors only (an AVX-512 CPU, no -XX:UseAVX under 3),
+     * and the JVM's notice of them reaches neither stdout nor stderr.
      */
     @Test
     void theDirectivesNextToTheJarGoToOneImageCommandsAndTheJvmTakesThemQuietly() throws Exception {
@@ -196,12 +197,21 @@ class LauncherTest {
 
         Run r = run(env, "decompress", "x.aeic");
         assertEquals(0, r.code(), r.err());
-        assertTrue(line(r, "jvm").contains("-XX:CompilerDirectivesFile=" + directives), line(r, "jvm"));
+        assertEquals(avx512(), line(r, "jvm").contains("-XX:CompilerDirectivesFile=" + directives), line(r, "jvm"));
         assertFalse(r.out().contains("compiler directives"), r.out());
         assertEquals("probe: a line on stderr", r.err().strip());
         assertFalse(line(run(env, "eval"), "jvm").contains("CompilerDirectivesFile"));
+        Map<String, String> avx2 = Map.of("AEIC_JAR", jar.toString(), "AEIC_JAVA_OPTS", "-XX:UseAVX=2");
+        assertFalse(line(run(avx2, "decompress", "x.aeic"), "jvm").contains("CompilerDirectivesFile"));
         Files.delete(directives);
         assertFalse(line(run(env, "compress", "a.png"), "jvm").contains("CompilerDirectivesFile"));
+    }
+
+    /** Whether the first CPU's flags in /proc/cpuinfo name avx512f, as the launcher reads them. */
+    static boolean avx512() throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        return Files.isReadable(cpuinfo) && Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags"))
+                .findFirst().map(l -> (" " + l + " ").contains(" avx512f ")).orElse(false);
     }
 
     @Test
