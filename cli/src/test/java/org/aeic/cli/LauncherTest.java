@@ -178,42 +178,6 @@ class LauncherTest {
         assertFalse(line(run(env, "info"), "jvm").contains("SharedArchiveFile"));
     }
 
-    /**
-     * The compiler directives next to the jar (the shipped file, so a syntax error in it fails here: the JVM would not
-     * start) go to compress and decompress only, with 512-bit vectors only (an AVX-512 CPU, no -XX:UseAVX under 3),
-     * and the JVM's notice of them reaches neither stdout nor stderr.
-     */
-    @Test
-    void theDirectivesNextToTheJarGoToOneImageCommandsAndTheJvmTakesThemQuietly() throws Exception {
-        Path release = Path.of(JAVA_HOME, "release");
-        assumeTrue(Files.isRegularFile(release) && Files.readString(release).contains("jdk.incubator.vector"),
-                "no jdk.incubator.vector in " + release + ": the launcher passes no directives");
-        Path jar = dir.resolve("jit").resolve("aeic.jar");
-        Files.createDirectories(jar.getParent());
-        Files.copy(probeJar, jar);
-        Path directives = dir.resolve("jit").resolve("aeic.directives.json");
-        Files.copy(Path.of("src", "main", "jvm", "aeic.directives.json"), directives);
-        Map<String, String> env = Map.of("AEIC_JAR", jar.toString());
-
-        Run r = run(env, "decompress", "x.aeic");
-        assertEquals(0, r.code(), r.err());
-        assertEquals(avx512(), line(r, "jvm").contains("-XX:CompilerDirectivesFile=" + directives), line(r, "jvm"));
-        assertFalse(r.out().contains("compiler directives"), r.out());
-        assertEquals("probe: a line on stderr", r.err().strip());
-        assertFalse(line(run(env, "eval"), "jvm").contains("CompilerDirectivesFile"));
-        Map<String, String> avx2 = Map.of("AEIC_JAR", jar.toString(), "AEIC_JAVA_OPTS", "-XX:UseAVX=2");
-        assertFalse(line(run(avx2, "decompress", "x.aeic"), "jvm").contains("CompilerDirectivesFile"));
-        Files.delete(directives);
-        assertFalse(line(run(env, "compress", "a.png"), "jvm").contains("CompilerDirectivesFile"));
-    }
-
-    /** Whether the first CPU's flags in /proc/cpuinfo name avx512f, as the launcher reads them. */
-    static boolean avx512() throws IOException {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        return Files.isReadable(cpuinfo) && Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags"))
-                .findFirst().map(l -> (" " + l + " ").contains(" avx512f ")).orElse(false);
-    }
-
     @Test
     void aMissingJarIsNamed() throws Exception {
         Run r = run(Map.of("AEIC_JAR", dir.resolve("none.jar").toString()), "--version");
