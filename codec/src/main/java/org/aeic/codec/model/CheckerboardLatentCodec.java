@@ -95,8 +95,8 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         int plane = h * w;
         int[] out = all != null
                 ? new int[known.c * (quarter != null ? quarter.plane() : anchorsPerChannel(h, w))] : decoded;
-        // everything the loop reads but the elements in locals: a one-shot decode runs most of it in the interpreter,
-        // where each accessor called per element cost more than the arithmetic
+        // the invariants in locals, not an accessor call per element: a one-shot decode runs most of this loop in the
+        // interpreter (no change that a whole decompress on this VM could show, though)
         float[] y = known.data;
         float[] q = quarter != null ? quarter.data : null;
         int qPlane = quarter != null ? quarter.plane() : 0;
@@ -156,7 +156,7 @@ public final class CheckerboardLatentCodec implements LatentCodec {
         float[] yd = y != null ? y.data : null;
         float[] kd = known.data;
         // channels in parallel (each element on its own: the same bits on any number of threads); only the rANS
-        // coding itself is sequential. Invariants in locals: much of a one-shot decode's first pass is interpreted
+        // coding itself is sequential. Invariants in locals, as in factorizedPass
         IntStream.range(0, m).parallel().forEach(c -> {
             float g = gain[c];
             int pc = c * pPlane;
