@@ -1,7 +1,6 @@
 package org.aeic.codec.nn;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
+import org.aeic.codec.tensor.ClaimedTasks;
 import org.aeic.codec.tensor.ConvGeometry;
 import org.aeic.codec.tensor.Gemm;
 import org.aeic.codec.tensor.Ops;
@@ -54,7 +53,6 @@ public final class ConvTranspose2d extends ConvLayer {
         int inRows = Math.max(1, BAND_COLUMNS / x.w);
         int outRows = inRows * stride;
         int bands = (g.bigH() + outRows - 1) / outRows;
-        int chunks = Math.min(bands, Gemm.parallelism());
         int rowsPerKy = cout * k;
         // each band copies the input rows its kernel rows reach into a window whose planes are a padded stride
         // apart: planes of 192 x 128 are 96 KiB apart, and the GEMM reads one row of B from each of them (see
@@ -66,38 +64,35 @@ public final class ConvTranspose2d extends ConvLayer {
         }
         int ldw = Gemm.paddedStride(windowRows * x.w);
         int ldBuf = Gemm.paddedStride((inRows + 1) * x.w);
-        // bands are claimed as threads come free: with every other band to each thread, one waited for the other
-        // for a fifth of the layer (CPU/wall 1.6-1.75 on two cores, 1.9 now)
-        AtomicInteger next = new AtomicInteger();
-        IntStream.range(0, chunks).parallel().forEach(t -> {
-            float[] window = new float[cin * ldw];
-            float[] buf = new float[rowsPerKy * ldBuf];
-            float[] acc = new float[g.bandSize(outRows)];
-            for (int band = next.getAndIncrement(); band < bands; band = next.getAndIncrement()) {
-                int o0 = band * outRows;
-                int o1 = Math.min(g.bigH(), o0 + outRows);
-                int[] rows = inputRows(g, o0, o1);
-                int ya = rows[0];
-                int yb = rows[1];
-                for (int c = 0; c < cin; c++) {
-                    System.arraycopy(x.data, c * nIn + ya * x.w, window, c * ldw, (yb - ya) * x.w);
-                }
-                g.fillBand(acc, o0, o1, bias.data);
-                for (int ky = 0; ky < k; ky++) {
-                    int y0 = g.firstSmallRowFor(ky, o0);
-                    int y1 = g.firstSmallRowFor(ky, o1);
-                    if (y1 <= y0) {
-                        continue;
-                    }
-                    int n = (y1 - y0) * x.w;
-                    // C = A B, not a zeroed buffer then C += A B: that fill wrote as much as the GEMM (40 ms of 135
-                    // in the largest layer) and the GEMM read it back
-                    Gemm.product(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, window, (y0 - ya) * x.w, ldw, buf, 0,
-                            ldBuf);
-                    g.addKernelRowToBand(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, acc, o0, o1);
-                }
-                g.unsplitBand(acc, o0, o1, out.data);
+        // bands claimed as threads come free; each thread's window, tap buffer and band accumulator made once
+        ClaimedTasks.run(bands, () -> new float[][] {new float[cin * ldw], new float[rowsPerKy * ldBuf],
+                new float[g.bandSize(outRows)]}, (band, scratch) -> {
+            float[] window = scratch[0];
+            float[] buf = scratch[1];
+            float[] acc = scratch[2];
+            int o0 = band * outRows;
+            int o1 = Math.min(g.bigH(), o0 + outRows);
+            int[] rows = inputRows(g, o0, o1);
+            int ya = rows[0];
+            int yb = rows[1];
+            for (int c = 0; c < cin; c++) {
+                System.arraycopy(x.data, c * nIn + ya * x.w, window, c * ldw, (yb - ya) * x.w);
             }
+            g.fillBand(acc, o0, o1, bias.data);
+            for (int ky = 0; ky < k; ky++) {
+                int y0 = g.firstSmallRowFor(ky, o0);
+                int y1 = g.firstSmallRowFor(ky, o1);
+                if (y1 <= y0) {
+                    continue;
+                }
+                int n = (y1 - y0) * x.w;
+                // C = A B, not a zeroed buffer then C += A B: that fill wrote as much as the GEMM (40 ms of 135
+                // in the largest layer) and the GEMM read it back
+                Gemm.product(rowsPerKy, n, cin, wk, ky * rowsPerKy * cin, cin, window, (y0 - ya) * x.w, ldw, buf, 0,
+                        ldBuf);
+                g.addKernelRowToBand(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, acc, o0, o1);
+            }
+            g.unsplitBand(acc, o0, o1, out.data);
         });
         return out;
     }

@@ -1,8 +1,7 @@
 package org.aeic.codec.nn;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
+import org.aeic.codec.tensor.ClaimedTasks;
 import org.aeic.codec.tensor.Gemm;
 import org.aeic.codec.tensor.Ops;
 import org.aeic.codec.tensor.SparseRows;
@@ -113,30 +112,27 @@ public final class Gdn implements Layer {
         // built only for the sparse product: a one-image command (dense product) ran it in the interpreter
         SparseRows sparse = skipZeros ? SparseRows.of(gamma, c, c) : null;
         int blocks = (n + BLOCK - 1) / BLOCK;
-        int chunks = Math.min(blocks, Gemm.parallelism());
-        AtomicInteger next = new AtomicInteger(); // blocks claimed as threads come free (see ConvTranspose2d)
-        IntStream.range(0, chunks).parallel().forEach(t -> {
-            int ld = Gemm.paddedStride(BLOCK);
-            float[] x2 = new float[c * ld];
-            float[] s = new float[c * ld];
-            for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
-                int j0 = blk * BLOCK;
-                int nb = Math.min(BLOCK, n - j0);
-                float largest = 0f;
-                for (int ch = 0; ch < c; ch++) {
-                    largest = Math.max(largest, Gemm.square(x.data, ch * n + j0, x2, ch * ld, nb));
-                    java.util.Arrays.fill(s, ch * ld, ch * ld + nb, beta[ch]);
-                }
-                // an infinite or NaN square times a zero of gamma is NaN in the dense product: such a block (only a
-                // hostile stream's can have one) takes the dense product, so that every machine gives the same bits
-                if (skipZeros && largest <= Float.MAX_VALUE) {
-                    Gemm.sparse(sparse, nb, x2, 0, ld, s, 0, ld);
-                } else {
-                    Gemm.gemm(c, nb, c, gamma, 0, c, x2, 0, ld, s, 0, ld);
-                }
-                for (int ch = 0; ch < c; ch++) {
-                    Gemm.scaleBySqrt(x.data, ch * n + j0, s, ch * ld, nb, inverse);
-                }
+        int ld = Gemm.paddedStride(BLOCK);
+        // blocks claimed as threads come free; each thread's squares and sums made once
+        ClaimedTasks.run(blocks, () -> new float[][] {new float[c * ld], new float[c * ld]}, (blk, scratch) -> {
+            float[] x2 = scratch[0];
+            float[] s = scratch[1];
+            int j0 = blk * BLOCK;
+            int nb = Math.min(BLOCK, n - j0);
+            float largest = 0f;
+            for (int ch = 0; ch < c; ch++) {
+                largest = Math.max(largest, Gemm.square(x.data, ch * n + j0, x2, ch * ld, nb));
+                java.util.Arrays.fill(s, ch * ld, ch * ld + nb, beta[ch]);
+            }
+            // an infinite or NaN square times a zero of gamma is NaN in the dense product: such a block (only a
+            // hostile stream's can have one) takes the dense product, so that every machine gives the same bits
+            if (skipZeros && largest <= Float.MAX_VALUE) {
+                Gemm.sparse(sparse, nb, x2, 0, ld, s, 0, ld);
+            } else {
+                Gemm.gemm(c, nb, c, gamma, 0, c, x2, 0, ld, s, 0, ld);
+            }
+            for (int ch = 0; ch < c; ch++) {
+                Gemm.scaleBySqrt(x.data, ch * n + j0, s, ch * ld, nb, inverse);
             }
         });
         return x;
