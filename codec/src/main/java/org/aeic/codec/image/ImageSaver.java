@@ -218,14 +218,8 @@ public final class ImageSaver {
             write(toBufferedImage(img), out, format);
             return;
         }
-        if (out.toAbsolutePath().getParent() == null || out.getFileName() == null) {
-            throw new AeicException("not a file path: " + out);
-        }
-        try {
-            AtomicFiles.write(out, os -> PngWriter.write(img, os));
-        } catch (IOException | RuntimeException e) {
-            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
-        }
+        requireFilePath(out);
+        writePng(out, os -> PngWriter.write(img, os));
     }
 
     /** As {@link #write(PlanarImage, Path, String)}, to a stream (flushed, not closed). */
@@ -237,8 +231,37 @@ public final class ImageSaver {
             write(toBufferedImage(img), out, format);
             return;
         }
+        writePng(out, os -> PngWriter.write(img, os));
+    }
+
+    /** Whether {@link PngWriter} writes {@code img} as {@code format}; an image whose raster throws fails the write. */
+    private static boolean pngWriterTakes(BufferedImage img, String format, String failure) throws AeicException {
         try {
-            PngWriter.write(img, out);
+            return format.equals("png") && PngWriter.canWrite(img);
+        } catch (RuntimeException e) {
+            throw new AeicException(failure + ": " + OneLine.reason(e), e);
+        }
+    }
+
+    private static void requireFilePath(Path out) throws AeicException {
+        if (out.toAbsolutePath().getParent() == null || out.getFileName() == null) {
+            throw new AeicException("not a file path: " + out);
+        }
+    }
+
+    /** {@link PngWriter}'s file, written atomically to {@code out}. */
+    private static void writePng(Path out, AtomicFiles.Body png) throws AeicException {
+        try {
+            AtomicFiles.write(out, png);
+        } catch (IOException | RuntimeException e) {
+            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
+        }
+    }
+
+    /** {@link PngWriter}'s file, to a stream (flushed, not closed). */
+    private static void writePng(OutputStream out, AtomicFiles.Body png) throws AeicException {
+        try {
+            png.writeTo(out);
             out.flush();
         } catch (IOException | RuntimeException e) {
             throw new AeicException("cannot write the png image: " + OneLine.reason(e), e);
@@ -256,17 +279,10 @@ public final class ImageSaver {
         Objects.requireNonNull(img, "img");
         Objects.requireNonNull(out, "out");
         String format = formatName == null ? formatForPath(out) : normalize(formatName);
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir == null || out.getFileName() == null) {
-            throw new AeicException("not a file path: " + out);
-        }
-        try {
-            if (format.equals("png") && PngWriter.canWrite(img)) {
-                AtomicFiles.write(out, os -> PngWriter.write(img, os));
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new AeicException("cannot write " + out + ": " + OneLine.reason(e), e);
+        requireFilePath(out);
+        if (pngWriterTakes(img, format, "cannot write " + out)) {
+            writePng(out, os -> PngWriter.write(img, os));
+            return;
         }
         ImageWriter writer = writerFor(format);
         try {
@@ -289,14 +305,9 @@ public final class ImageSaver {
         Objects.requireNonNull(img, "img");
         Objects.requireNonNull(out, "out");
         String format = normalize(Objects.requireNonNull(formatName, "formatName"));
-        try {
-            if (format.equals("png") && PngWriter.canWrite(img)) {
-                PngWriter.write(img, out);
-                out.flush();
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new AeicException("cannot write the png image: " + OneLine.reason(e), e);
+        if (pngWriterTakes(img, format, "cannot write the png image")) {
+            writePng(out, os -> PngWriter.write(img, os));
+            return;
         }
         ImageWriter writer = writerFor(format);
         try {

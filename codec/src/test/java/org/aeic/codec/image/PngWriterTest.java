@@ -16,11 +16,14 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.InflaterInputStream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The PNG files of decoded images: what ImageIO reads back, chunk CRCs, the header, and the Up filter on every row. */
 class PngWriterTest {
+    @TempDir
+    java.nio.file.Path dir;
 
     @ParameterizedTest
     @CsvSource({"1,8,0", "2,8,4", "3,8,2", "4,8,6", "1,16,0", "2,16,4", "3,16,2", "4,16,6"})
@@ -103,19 +106,9 @@ class PngWriterTest {
         ByteArrayOutputStream viaPlanes = new ByteArrayOutputStream();
         ImageSaver.write(p, viaPlanes, "png");
         assertArrayEquals(viaImage.toByteArray(), viaPlanes.toByteArray());
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("png");
-        try {
-            java.nio.file.Path file = dir.resolve("out.png");
-            ImageSaver.write(p, file, null);
-            assertArrayEquals(viaImage.toByteArray(), java.nio.file.Files.readAllBytes(file));
-        } finally {
-            try (var files = java.nio.file.Files.list(dir)) {
-                for (java.nio.file.Path f : files.toList()) {
-                    java.nio.file.Files.delete(f);
-                }
-            }
-            java.nio.file.Files.delete(dir);
-        }
+        java.nio.file.Path file = dir.resolve("out-" + w + "x" + h + "-" + channels + "-" + depth + ".png");
+        ImageSaver.write(p, file, null);
+        assertArrayEquals(viaImage.toByteArray(), java.nio.file.Files.readAllBytes(file));
     }
 
     @org.junit.jupiter.api.Test
