@@ -74,24 +74,41 @@ public final class LatentCoder {
      * part of kodim01's latent took 12-57 ms instead of 1-2. Each round decodes under new tables, whose first decode
      * builds their lookup table: with the same two tables throughout, C2 compiled that step as never taken, and the
      * codec's first table threw the compiled decoder away (then 25 ms in slower code while C2 compiled it again).
+     * Many short decodes rather than a few long ones: the JIT compiles a method after enough calls, but a loop only
+     * after tens of thousands of turns, and then as an on-stack-replacement copy for that one call. Eight decodes of
+     * 4,096 symbols left the decoder's loop in the interpreter, so a one-shot decode ran its anchors there (15-38 ms
+     * of kodim01's, against 1.3 warm), and C2 compiled it twice while the image decoded: an on-stack-replacement
+     * copy, then the method.
      */
     public static void warmUp() {
         try {
             java.util.Random r = new java.util.Random(1);
-            int[] symbols = new int[4096];
+            int[] symbols = new int[WARM_UP_SYMBOLS];
             int[] tableOf = new int[symbols.length];
             for (int i = 0; i < symbols.length; i++) {
                 tableOf[i] = i & 1;
                 symbols[i] = r.nextInt(13) - 6; // some outside both tables: escapes
             }
             byte[] coded = encode(symbols, tableOf, warmUpTables());
-            for (int round = 0; round < 8; round++) {
-                decode(coded, 0, coded.length, tableOf, warmUpTables());
+            SymbolTable[] tables = warmUpTables();
+            for (int round = 0; round < WARM_UP_DECODES; round++) {
+                if (round % 100 == 0) {
+                    tables = warmUpTables();
+                }
+                decode(coded, 0, coded.length, tableOf, tables);
             }
         } catch (AeicException e) {
             throw new IllegalStateException("the warm-up's own stream does not decode", e);
         }
     }
+
+    /**
+     * The warm-up's decodes and their length: well past C2's thresholds for a method's calls (600 calls and 15,000
+     * turns of its loops in tiered compilation's defaults, scaled up while C2's queue is long, as it is when a
+     * one-shot command starts), without a long loop.
+     */
+    private static final int WARM_UP_DECODES = 2500;
+    private static final int WARM_UP_SYMBOLS = 32;
 
     private static SymbolTable[] warmUpTables() throws AeicException {
         return new SymbolTable[] {SymbolTable.of(-4, 12, 60, 240, 600, 1000, 1200, 600, 240, 100, 50, 6),
