@@ -101,13 +101,21 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         }
     }
 
-    /** Big rows {@code [b0, b1)} from a band into the big map, columns interleaved again. */
+    /**
+     * Big rows {@code [b0, b1)} from a band into the big map, columns interleaved again: for stride 2 each big row in
+     * one pass, in order (two passes that each wrote every other float took 10 % of the largest transposed
+     * convolution's time).
+     */
     public void unsplitBand(float[] band, int b0, int b1, float[] big) {
         int hw = splitWidth();
         int rows = b1 - b0;
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < rows; r++) {
                 int dst = (c * bigH + b0 + r) * bigW;
+                if (stride == 2) {
+                    interleave(band, ((c * rows + r) * 2) * hw, ((c * rows + r) * 2 + 1) * hw, big, dst, bigW);
+                    continue;
+                }
                 for (int p = 0; p < stride; p++) {
                     int src = ((c * rows + r) * stride + p) * hw;
                     for (int j = 0; j * stride + p < bigW; j++) {
@@ -115,6 +123,18 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
                     }
                 }
             }
+        }
+    }
+
+    /** {@code out[at + 2j] = even[e + j]} and {@code out[at + 2j + 1] = odd[o + j]}, n floats of out in all. */
+    private static void interleave(float[] src, int e, int o, float[] out, int at, int n) {
+        int j = 0;
+        for (; 2 * j + 1 < n; j++) {
+            out[at + 2 * j] = src[e + j];
+            out[at + 2 * j + 1] = src[o + j];
+        }
+        if (2 * j < n) {
+            out[at + 2 * j] = src[e + j];
         }
     }
 

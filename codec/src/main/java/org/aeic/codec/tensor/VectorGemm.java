@@ -74,7 +74,7 @@ final class VectorGemm implements GemmKernel {
         warmingUp = true;
         try {
             for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
-                micro(2, a, 0, 2, b, 0, NR, c, 0, NR);
+                micro(i % 2 == 0, 2, a, 0, 2, b, 0, NR, c, 0, NR); // both modes: one never seen would compile as a trap
             }
         } finally {
             MICRO_COMPILED.countDown();
@@ -221,8 +221,9 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C += A B, or C = A B ({@code overwrite}): then each row group's block of C is zeroed just before its first
-     * k-block, while it is in L1, instead of the caller zeroing all of C beforehand (a second pass over it).
+     * C += A B, or C = A B ({@code overwrite}): then the first k-block's tiles start from zero accumulators, and C is
+     * only written (zeroing each row group's block first, then reading it back, was a fifth of the memory traffic of
+     * the largest transposed convolution, whose products have one k-block).
      * The tiles at the edges of C (the last rows when m is not a multiple of MR, the last columns when a column
      * block is not a multiple of NR) go through zero-padded copies in {@link Scratch}, so one micro-kernel computes
      * every tile: fewer methods for the JIT to compile before the first image, and every element of C still gets
@@ -280,11 +281,8 @@ final class VectorGemm implements GemmKernel {
                             edgeTile(zero, rows, NR, kc, ta, ai, la, tb, tOff + j * tStep, tld, c, ci + j, ldc, s.c);
                         }
                     } else {
-                        if (zero) {
-                            zeroRows(c, ci + j0, ldc, MR, jFull - j0);
-                        }
                         for (int j = j0; j < jFull; j += NR) {
-                            micro(kc, a, ai, lda, tb, tOff + j * tStep, tld, c, ci + j, ldc);
+                            micro(zero, kc, a, ai, lda, tb, tOff + j * tStep, tld, c, ci + j, ldc);
                         }
                     }
                     if (cols > 0) {
@@ -344,40 +342,50 @@ final class VectorGemm implements GemmKernel {
     /** The {@code rows x cols} tile of C at {@code ci}, below MR x NR, computed whole in the scratch tile {@code t}. */
     private static void edgeTile(boolean zero, int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi,
                                  int ldb, float[] c, int ci, int ldc, float[] t) {
-        java.util.Arrays.fill(t, 0f);
         if (!zero) {
+            java.util.Arrays.fill(t, 0f);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(c, ci + r * ldc, t, r * NR, cols);
             }
         }
-        micro(kc, a, ai, lda, b, bi, ldb, t, 0, NR);
+        micro(zero, kc, a, ai, lda, b, bi, ldb, t, 0, NR);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * NR, c, ci + r * ldc, cols);
         }
     }
 
-    private static void micro(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+    /**
+     * The tile of C at {@code ci} plus A B over {@code kc}, or A B alone ({@code zero}: the accumulators start at
+     * +0, as from a C of zeros, which C = A B then no longer writes and reads back).
+     */
+    private static void micro(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
+                              int ci, int ldc) {
         if (WIDE) {
-            micro6x4(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+            micro6x4(zero, kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
         } else {
-            micro4x3(kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+            micro4x3(zero, kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
         }
     }
 
-    private static void zeroRows(float[] c, int at, int ldc, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(c, at + r * ldc, at + r * ldc + cols, 0f);
-        }
-    }
-
-    private static void micro6x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+    private static void micro6x4(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc,c4=c3+ldc,c5=c4+ldc;
-        FloatVector c00=FloatVector.fromArray(S,c,ci), c01=FloatVector.fromArray(S,c,ci+L), c02=FloatVector.fromArray(S,c,ci+2*L), c03=FloatVector.fromArray(S,c,ci+3*L);
-        FloatVector c10=FloatVector.fromArray(S,c,c1), c11=FloatVector.fromArray(S,c,c1+L), c12=FloatVector.fromArray(S,c,c1+2*L), c13=FloatVector.fromArray(S,c,c1+3*L);
-        FloatVector c20=FloatVector.fromArray(S,c,c2), c21=FloatVector.fromArray(S,c,c2+L), c22=FloatVector.fromArray(S,c,c2+2*L), c23=FloatVector.fromArray(S,c,c2+3*L);
-        FloatVector c30=FloatVector.fromArray(S,c,c3), c31=FloatVector.fromArray(S,c,c3+L), c32=FloatVector.fromArray(S,c,c3+2*L), c33=FloatVector.fromArray(S,c,c3+3*L);
-        FloatVector c40=FloatVector.fromArray(S,c,c4), c41=FloatVector.fromArray(S,c,c4+L), c42=FloatVector.fromArray(S,c,c4+2*L), c43=FloatVector.fromArray(S,c,c4+3*L);
-        FloatVector c50=FloatVector.fromArray(S,c,c5), c51=FloatVector.fromArray(S,c,c5+L), c52=FloatVector.fromArray(S,c,c5+2*L), c53=FloatVector.fromArray(S,c,c5+3*L);
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (zero) {
+            FloatVector z = FloatVector.zero(S);
+            c00=z; c01=z; c02=z; c03=z;
+            c10=z; c11=z; c12=z; c13=z;
+            c20=z; c21=z; c22=z; c23=z;
+            c30=z; c31=z; c32=z; c33=z;
+            c40=z; c41=z; c42=z; c43=z;
+            c50=z; c51=z; c52=z; c53=z;
+        } else {
+            c00=FloatVector.fromArray(S,c,ci); c01=FloatVector.fromArray(S,c,ci+L); c02=FloatVector.fromArray(S,c,ci+2*L); c03=FloatVector.fromArray(S,c,ci+3*L);
+            c10=FloatVector.fromArray(S,c,c1); c11=FloatVector.fromArray(S,c,c1+L); c12=FloatVector.fromArray(S,c,c1+2*L); c13=FloatVector.fromArray(S,c,c1+3*L);
+            c20=FloatVector.fromArray(S,c,c2); c21=FloatVector.fromArray(S,c,c2+L); c22=FloatVector.fromArray(S,c,c2+2*L); c23=FloatVector.fromArray(S,c,c2+3*L);
+            c30=FloatVector.fromArray(S,c,c3); c31=FloatVector.fromArray(S,c,c3+L); c32=FloatVector.fromArray(S,c,c3+2*L); c33=FloatVector.fromArray(S,c,c3+3*L);
+            c40=FloatVector.fromArray(S,c,c4); c41=FloatVector.fromArray(S,c,c4+L); c42=FloatVector.fromArray(S,c,c4+2*L); c43=FloatVector.fromArray(S,c,c4+3*L);
+            c50=FloatVector.fromArray(S,c,c5); c51=FloatVector.fromArray(S,c,c5+L); c52=FloatVector.fromArray(S,c,c5+2*L); c53=FloatVector.fromArray(S,c,c5+3*L);
+        }
         int a1=ai+lda,a2=a1+lda,a3=a2+lda,a4=a3+lda,a5=a4+lda;
         for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
           FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L), b3=FloatVector.fromArray(S,b,bk+3*L);
@@ -395,12 +403,21 @@ final class VectorGemm implements GemmKernel {
         c40.intoArray(c,c4); c41.intoArray(c,c4+L); c42.intoArray(c,c4+2*L); c43.intoArray(c,c4+3*L);
         c50.intoArray(c,c5); c51.intoArray(c,c5+L); c52.intoArray(c,c5+2*L); c53.intoArray(c,c5+3*L);
     }
-    private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+    private static void micro4x3(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc;
-        FloatVector c00=FloatVector.fromArray(S,c,ci), c01=FloatVector.fromArray(S,c,ci+L), c02=FloatVector.fromArray(S,c,ci+2*L);
-        FloatVector c10=FloatVector.fromArray(S,c,c1), c11=FloatVector.fromArray(S,c,c1+L), c12=FloatVector.fromArray(S,c,c1+2*L);
-        FloatVector c20=FloatVector.fromArray(S,c,c2), c21=FloatVector.fromArray(S,c,c2+L), c22=FloatVector.fromArray(S,c,c2+2*L);
-        FloatVector c30=FloatVector.fromArray(S,c,c3), c31=FloatVector.fromArray(S,c,c3+L), c32=FloatVector.fromArray(S,c,c3+2*L);
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (zero) {
+            FloatVector z = FloatVector.zero(S);
+            c00=z; c01=z; c02=z;
+            c10=z; c11=z; c12=z;
+            c20=z; c21=z; c22=z;
+            c30=z; c31=z; c32=z;
+        } else {
+            c00=FloatVector.fromArray(S,c,ci); c01=FloatVector.fromArray(S,c,ci+L); c02=FloatVector.fromArray(S,c,ci+2*L);
+            c10=FloatVector.fromArray(S,c,c1); c11=FloatVector.fromArray(S,c,c1+L); c12=FloatVector.fromArray(S,c,c1+2*L);
+            c20=FloatVector.fromArray(S,c,c2); c21=FloatVector.fromArray(S,c,c2+L); c22=FloatVector.fromArray(S,c,c2+2*L);
+            c30=FloatVector.fromArray(S,c,c3); c31=FloatVector.fromArray(S,c,c3+L); c32=FloatVector.fromArray(S,c,c3+2*L);
+        }
         int a1=ai+lda,a2=a1+lda,a3=a2+lda;
         for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
           FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L);
