@@ -77,8 +77,7 @@ public final class LatentCoder {
      * Many short decodes rather than a few long ones: the JIT compiles a method after enough calls, but a loop only
      * after tens of thousands of turns, and then as an on-stack-replacement copy for that one call. Eight decodes of
      * 4,096 symbols left the decoder's loop in the interpreter, so a one-shot decode ran its anchors there (15-38 ms
-     * of kodim01's, against 1.3 warm), and C2 compiled it twice while the image decoded: an on-stack-replacement
-     * copy, then the method.
+     * of kodim01's, against 1.3 warm).
      */
     public static void warmUp() {
         try {
@@ -103,11 +102,14 @@ public final class LatentCoder {
     }
 
     /**
-     * The warm-up's decodes and their length: well past C2's thresholds for a method's calls (600 calls and 15,000
-     * turns of its loops in tiered compilation's defaults, scaled up while C2's queue is long, as it is when a
-     * one-shot command starts), without a long loop.
+     * The warm-up's decodes and their length: past C1's threshold for a method's calls (200), so that the decoder's
+     * loop runs compiled, and C2's for the symbol table's decode (5,000 calls), in less time than the eight decodes
+     * of 4,096 symbols before: 2,500 decodes, to reach C2's threshold for the loop as well, made the warm-up of the
+     * GEMM kernel start later, when C2's queue was longer, and then C2 compiled the kernel from profiles too thin
+     * to know its accumulators' class in 3 of 100 one-shot decompresses (the kernel then ran the Vector API's
+     * fallback, 15-20 s for kodim01; none in 150 with the shorter warm-up).
      */
-    private static final int WARM_UP_DECODES = 2500;
+    private static final int WARM_UP_DECODES = 300;
     private static final int WARM_UP_SYMBOLS = 32;
 
     private static SymbolTable[] warmUpTables() throws AeicException {

@@ -321,6 +321,9 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
+    /** What a tile of C = A B starts from: MR rows of NR zeros, never written. */
+    private static final float[] ZERO_TILE = new float[MR * NR];
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Zero-padded copies of the operands of an edge tile: the last rows of A, the last columns of B, the tile of C. */
@@ -355,37 +358,34 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * The tile of C at {@code ci} plus A B over {@code kc}, or A B alone ({@code zero}: the accumulators start at
-     * +0, as from a C of zeros, which C = A B then no longer writes and reads back).
+     * The tile of C at {@code ci} plus A B over {@code kc}, or A B alone ({@code zero}: the accumulators start from
+     * {@link #ZERO_TILE}, as from a C of zeros, which C = A B then no longer writes and reads back). The kernels take
+     * where the tile starts from as arguments of their own: choosing it inside them (a merge of C's rows with the zero
+     * tile's) made C2 compile them, in 3 of 100 one-shot decompresses, with some fmas left to the Vector API's
+     * fallback, a hundred times slower (its unboxing of the accumulators failed).
      */
     private static void micro(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
                               int ci, int ldc) {
+        float[] s = zero ? ZERO_TILE : c;
+        int si = zero ? 0 : ci;
+        int lds = zero ? NR : ldc;
         if (WIDE) {
-            micro6x4(zero, kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+            micro6x4(kc, a, ai, lda, b, bi, ldb, s, si, lds, c, ci, ldc);
         } else {
-            micro4x3(zero, kc, a, ai, lda, b, bi, ldb, c, ci, ldc);
+            micro4x3(kc, a, ai, lda, b, bi, ldb, s, si, lds, c, ci, ldc);
         }
     }
 
-    private static void micro6x4(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+    private static void micro6x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] s, int si, int lds,
+                                 float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc,c4=c3+ldc,c5=c4+ldc;
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
-        if (zero) {
-            FloatVector z = FloatVector.zero(S);
-            c00=z; c01=z; c02=z; c03=z;
-            c10=z; c11=z; c12=z; c13=z;
-            c20=z; c21=z; c22=z; c23=z;
-            c30=z; c31=z; c32=z; c33=z;
-            c40=z; c41=z; c42=z; c43=z;
-            c50=z; c51=z; c52=z; c53=z;
-        } else {
-            c00=FloatVector.fromArray(S,c,ci); c01=FloatVector.fromArray(S,c,ci+L); c02=FloatVector.fromArray(S,c,ci+2*L); c03=FloatVector.fromArray(S,c,ci+3*L);
-            c10=FloatVector.fromArray(S,c,c1); c11=FloatVector.fromArray(S,c,c1+L); c12=FloatVector.fromArray(S,c,c1+2*L); c13=FloatVector.fromArray(S,c,c1+3*L);
-            c20=FloatVector.fromArray(S,c,c2); c21=FloatVector.fromArray(S,c,c2+L); c22=FloatVector.fromArray(S,c,c2+2*L); c23=FloatVector.fromArray(S,c,c2+3*L);
-            c30=FloatVector.fromArray(S,c,c3); c31=FloatVector.fromArray(S,c,c3+L); c32=FloatVector.fromArray(S,c,c3+2*L); c33=FloatVector.fromArray(S,c,c3+3*L);
-            c40=FloatVector.fromArray(S,c,c4); c41=FloatVector.fromArray(S,c,c4+L); c42=FloatVector.fromArray(S,c,c4+2*L); c43=FloatVector.fromArray(S,c,c4+3*L);
-            c50=FloatVector.fromArray(S,c,c5); c51=FloatVector.fromArray(S,c,c5+L); c52=FloatVector.fromArray(S,c,c5+2*L); c53=FloatVector.fromArray(S,c,c5+3*L);
-        }
+        int s0=si,s1=s0+lds,s2=s1+lds,s3=s2+lds,s4=s3+lds,s5=s4+lds;
+        FloatVector c00=FloatVector.fromArray(S,s,s0), c01=FloatVector.fromArray(S,s,s0+L), c02=FloatVector.fromArray(S,s,s0+2*L), c03=FloatVector.fromArray(S,s,s0+3*L);
+        FloatVector c10=FloatVector.fromArray(S,s,s1), c11=FloatVector.fromArray(S,s,s1+L), c12=FloatVector.fromArray(S,s,s1+2*L), c13=FloatVector.fromArray(S,s,s1+3*L);
+        FloatVector c20=FloatVector.fromArray(S,s,s2), c21=FloatVector.fromArray(S,s,s2+L), c22=FloatVector.fromArray(S,s,s2+2*L), c23=FloatVector.fromArray(S,s,s2+3*L);
+        FloatVector c30=FloatVector.fromArray(S,s,s3), c31=FloatVector.fromArray(S,s,s3+L), c32=FloatVector.fromArray(S,s,s3+2*L), c33=FloatVector.fromArray(S,s,s3+3*L);
+        FloatVector c40=FloatVector.fromArray(S,s,s4), c41=FloatVector.fromArray(S,s,s4+L), c42=FloatVector.fromArray(S,s,s4+2*L), c43=FloatVector.fromArray(S,s,s4+3*L);
+        FloatVector c50=FloatVector.fromArray(S,s,s5), c51=FloatVector.fromArray(S,s,s5+L), c52=FloatVector.fromArray(S,s,s5+2*L), c53=FloatVector.fromArray(S,s,s5+3*L);
         int a1=ai+lda,a2=a1+lda,a3=a2+lda,a4=a3+lda,a5=a4+lda;
         for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
           FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L), b3=FloatVector.fromArray(S,b,bk+3*L);
@@ -403,21 +403,14 @@ final class VectorGemm implements GemmKernel {
         c40.intoArray(c,c4); c41.intoArray(c,c4+L); c42.intoArray(c,c4+2*L); c43.intoArray(c,c4+3*L);
         c50.intoArray(c,c5); c51.intoArray(c,c5+L); c52.intoArray(c,c5+2*L); c53.intoArray(c,c5+3*L);
     }
-    private static void micro4x3(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+    private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] s, int si, int lds,
+                                 float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc;
-        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
-        if (zero) {
-            FloatVector z = FloatVector.zero(S);
-            c00=z; c01=z; c02=z;
-            c10=z; c11=z; c12=z;
-            c20=z; c21=z; c22=z;
-            c30=z; c31=z; c32=z;
-        } else {
-            c00=FloatVector.fromArray(S,c,ci); c01=FloatVector.fromArray(S,c,ci+L); c02=FloatVector.fromArray(S,c,ci+2*L);
-            c10=FloatVector.fromArray(S,c,c1); c11=FloatVector.fromArray(S,c,c1+L); c12=FloatVector.fromArray(S,c,c1+2*L);
-            c20=FloatVector.fromArray(S,c,c2); c21=FloatVector.fromArray(S,c,c2+L); c22=FloatVector.fromArray(S,c,c2+2*L);
-            c30=FloatVector.fromArray(S,c,c3); c31=FloatVector.fromArray(S,c,c3+L); c32=FloatVector.fromArray(S,c,c3+2*L);
-        }
+        int s0=si,s1=s0+lds,s2=s1+lds,s3=s2+lds;
+        FloatVector c00=FloatVector.fromArray(S,s,s0), c01=FloatVector.fromArray(S,s,s0+L), c02=FloatVector.fromArray(S,s,s0+2*L);
+        FloatVector c10=FloatVector.fromArray(S,s,s1), c11=FloatVector.fromArray(S,s,s1+L), c12=FloatVector.fromArray(S,s,s1+2*L);
+        FloatVector c20=FloatVector.fromArray(S,s,s2), c21=FloatVector.fromArray(S,s,s2+L), c22=FloatVector.fromArray(S,s,s2+2*L);
+        FloatVector c30=FloatVector.fromArray(S,s,s3), c31=FloatVector.fromArray(S,s,s3+L), c32=FloatVector.fromArray(S,s,s3+2*L);
         int a1=ai+lda,a2=a1+lda,a3=a2+lda;
         for (int kk=0;kk<kc;kk++){ int bk=bi+kk*ldb;
           FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L);
