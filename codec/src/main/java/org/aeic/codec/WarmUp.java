@@ -7,7 +7,7 @@ import org.aeic.codec.tensor.Gemm;
 /**
  * Gets the JIT going on the coder's hot code on a background daemon thread, once per JVM, so that a short-lived
  * process (one CLI command) finds it compiled while it still reads its input and the model: first the entropy
- * decoder (a few thousand symbols, milliseconds), then the GEMM kernel (see {@link Gemm#warmUp()}). Results are
+ * decoder (about 10,000 symbols, milliseconds), then the GEMM kernel (see {@link Gemm#warmUp()}). Results are
  * unaffected. Off with {@code -Daeic.gemm.warmUp=false}. {@link ModelRegistry#bundled()} starts it.
  */
 public final class WarmUp {

@@ -69,11 +69,12 @@ public final class LatentCoder {
     }
 
     /**
-     * Codes and decodes a few thousand symbols, escapes included, under small tables, so that the JIT compiles the
+     * Codes and decodes about 10,000 symbols, escapes included, under small tables, so that the JIT compiles the
      * decoder before a one-shot command decodes its first tile (see {@link org.aeic.codec.WarmUp}): cold, the first
-     * part of kodim01's latent took 12-57 ms instead of 1-2. Each round decodes under new tables, whose first decode
-     * builds their lookup table: with the same two tables throughout, C2 compiled that step as never taken, and the
-     * codec's first table threw the compiled decoder away (then 25 ms in slower code while C2 compiled it again).
+     * part of kodim01's latent took 12-57 ms instead of 1-2. Every hundred decodes run under new tables, whose first
+     * decode builds their lookup table: with the same two tables throughout, C2 compiled that step as never taken,
+     * and the codec's first table threw the compiled decoder away (then 25 ms in slower code while C2 compiled it
+     * again).
      * Many short decodes rather than a few long ones: the JIT compiles a method after enough calls, but a loop only
      * after tens of thousands of turns, and then as an on-stack-replacement copy for that one call. Eight decodes of
      * 4,096 symbols left the decoder's loop in the interpreter, so a one-shot decode ran its anchors there (15-38 ms

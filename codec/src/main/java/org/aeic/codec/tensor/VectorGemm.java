@@ -376,8 +376,8 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    private static void micro6x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] s, int si, int lds,
-                                 float[] c, int ci, int ldc) {
+    private static void micro6x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                                 float[] s, int si, int lds, float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc,c4=c3+ldc,c5=c4+ldc;
         int s0=si,s1=s0+lds,s2=s1+lds,s3=s2+lds,s4=s3+lds,s5=s4+lds;
         FloatVector c00=FloatVector.fromArray(S,s,s0), c01=FloatVector.fromArray(S,s,s0+L), c02=FloatVector.fromArray(S,s,s0+2*L), c03=FloatVector.fromArray(S,s,s0+3*L);
@@ -403,8 +403,8 @@ final class VectorGemm implements GemmKernel {
         c40.intoArray(c,c4); c41.intoArray(c,c4+L); c42.intoArray(c,c4+2*L); c43.intoArray(c,c4+3*L);
         c50.intoArray(c,c5); c51.intoArray(c,c5+L); c52.intoArray(c,c5+2*L); c53.intoArray(c,c5+3*L);
     }
-    private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] s, int si, int lds,
-                                 float[] c, int ci, int ldc) {
+    private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                                 float[] s, int si, int lds, float[] c, int ci, int ldc) {
         int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc;
         int s0=si,s1=s0+lds,s2=s1+lds,s3=s2+lds;
         FloatVector c00=FloatVector.fromArray(S,s,s0), c01=FloatVector.fromArray(S,s,s0+L), c02=FloatVector.fromArray(S,s,s0+2*L);
