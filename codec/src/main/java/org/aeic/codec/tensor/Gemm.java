@@ -71,7 +71,7 @@ public final class Gemm {
     }
 
     /**
-     * Whether {@link #sparse} is faster than {@link #gemm} for a matrix with this fraction of nonzeros, here; never
+     * Whether {@link #sparse} is faster than {@link #gemm} for rows of A with this fraction of nonzeros, here; never
      * with {@code -Daeic.gemm.sparse=false}, which the launcher gives a one-image command: compiling the sparse
      * kernel cost C2 about 0.1 s of the second core, more than it saves on one image.
      */

@@ -35,7 +35,7 @@ interface GemmKernel {
      */
     void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
 
-    /** Whether {@link #sparse} beats {@link #gemm} on a matrix with this fraction of nonzeros. */
+    /** Whether {@link #sparse} beats {@link #gemm} on rows of A with this fraction of nonzeros. */
     default boolean sparseFaster(double density) {
         return density < 0.8;
     }
