@@ -108,36 +108,7 @@ public final class Gdn implements Layer {
         // and the sum starts at beta > 0 and adds x^2 >= 0 times gamma >= 0: where every x^2 is finite, leaving the
         // zeros' products out changes no bit of it. So the rows (output channels) whose share of nonzeros makes the
         // sparse product faster on this machine go last, into a sparse matrix, and the others take the dense product
-        float[] gamma = effectiveGamma();
-        int[] order = null; // the channel of each row of the sums, dense rows first; null: all dense, in order
-        int dense = c;
-        float[] denseRows = gamma;
-        float[] sparseRows = null;
-        SparseRows sparse = null;
-        if (Gemm.sparseFaster(0)) { // not for a one-image command (dense only): this ran in the interpreter there
-            boolean[] skip = new boolean[c];
-            int sparseCount = 0;
-            for (int i = 0; i < c; i++) {
-                skip[i] = Gemm.sparseFaster(SparseRows.nonzeros(java.util.Arrays.copyOfRange(gamma, i * c, i * c + c), c)
-                        / (double) c);
-                sparseCount += skip[i] ? 1 : 0;
-            }
-            if (sparseCount > 0) {
-                order = new int[c];
-                dense = 0;
-                for (int i = 0, s0 = c - sparseCount; i < c; i++) {
-                    order[skip[i] ? s0++ : dense++] = i;
-                }
-                denseRows = rows(gamma, order, 0, dense);
-                sparseRows = rows(gamma, order, dense, c);
-                sparse = SparseRows.of(sparseRows, c - dense, c);
-            }
-        }
-        int[] channelOf = order;
-        int denseCount = dense;
-        float[] gd = denseRows;
-        float[] gs = sparseRows;
-        SparseRows sp = sparse;
+        RowSplit split = RowSplit.of(effectiveGamma(), c);
         int blocks = (n + BLOCK - 1) / BLOCK;
         int ld = Gemm.paddedStride(BLOCK);
         // blocks claimed as threads come free; each thread's squares and sums made once
@@ -150,34 +121,68 @@ public final class Gdn implements Layer {
             for (int ch = 0; ch < c; ch++) {
                 largest = Math.max(largest, Gemm.square(x.data, ch * n + j0, x2, ch * ld, nb));
             }
+            int[] channelOf = split.channelOf();
+            int dense = split.dense();
             for (int r = 0; r < c; r++) {
-                java.util.Arrays.fill(s, r * ld, r * ld + nb, beta[channelOf == null ? r : channelOf[r]]);
+                java.util.Arrays.fill(s, r * ld, r * ld + nb, beta[channelOf[r]]);
             }
-            if (denseCount > 0) {
-                Gemm.gemm(denseCount, nb, c, gd, 0, c, x2, 0, ld, s, 0, ld);
+            if (dense > 0) {
+                Gemm.gemm(dense, nb, c, split.denseRows(), 0, c, x2, 0, ld, s, 0, ld);
             }
             // an infinite or NaN square times a zero of gamma is NaN in the dense product: such a block (only a
             // hostile stream's can have one) takes the dense product, so that every machine gives the same bits
-            if (sp != null && largest <= Float.MAX_VALUE) {
-                Gemm.sparse(sp, nb, x2, 0, ld, s, denseCount * ld, ld);
-            } else if (sp != null) {
-                Gemm.gemm(c - denseCount, nb, c, gs, 0, c, x2, 0, ld, s, denseCount * ld, ld);
+            if (split.sparse() != null && largest <= Float.MAX_VALUE) {
+                Gemm.sparse(split.sparse(), nb, x2, 0, ld, s, dense * ld, ld);
+            } else if (dense < c) {
+                Gemm.gemm(c - dense, nb, c, split.sparseRows(), 0, c, x2, 0, ld, s, dense * ld, ld);
             }
             for (int r = 0; r < c; r++) {
-                Gemm.scaleBySqrt(x.data, (channelOf == null ? r : channelOf[r]) * n + j0, s, r * ld, nb, inverse);
+                Gemm.scaleBySqrt(x.data, channelOf[r] * n + j0, s, r * ld, nb, inverse);
             }
         });
         return x;
     }
 
-    /** Rows {@code order[from, to)} of the square matrix {@code m}, one after the other. */
-    private float[] rows(float[] m, int[] order, int from, int to) {
-        int c = channels;
-        float[] out = new float[(to - from) * c];
-        for (int r = from; r < to; r++) {
-            System.arraycopy(m, order[r] * c, out, (r - from) * c, c);
+    /**
+     * Gamma's rows (the sums' output channels) split for the product: {@code channelOf[r]} is the channel of row r of
+     * the sums, the {@code dense} rows that take the dense product first ({@code denseRows}), then those that take the
+     * sparse one ({@code sparseRows}, and {@code sparse}, null when there are none).
+     */
+    private record RowSplit(int[] channelOf, int dense, float[] denseRows, float[] sparseRows, SparseRows sparse) {
+        static RowSplit of(float[] gamma, int c) {
+            int[] order = new int[c];
+            boolean[] skip = new boolean[c];
+            int sparseCount = 0;
+            if (Gemm.sparseFaster(0)) { // not for a one-image command (dense only): this ran in the interpreter there
+                for (int i = 0; i < c; i++) {
+                    int nonzeros = 0;
+                    for (int j = i * c; j < i * c + c; j++) {
+                        nonzeros += gamma[j] != 0f ? 1 : 0;
+                    }
+                    skip[i] = Gemm.sparseFaster(nonzeros / (double) c);
+                    sparseCount += skip[i] ? 1 : 0;
+                }
+            }
+            int dense = 0;
+            for (int i = 0, s = c - sparseCount; i < c; i++) {
+                order[skip[i] ? s++ : dense++] = i;
+            }
+            if (sparseCount == 0) {
+                return new RowSplit(order, c, gamma, null, null);
+            }
+            float[] sparseRows = rows(gamma, c, order, dense, c);
+            return new RowSplit(order, dense, rows(gamma, c, order, 0, dense), sparseRows,
+                    SparseRows.of(sparseRows, c - dense, c));
         }
-        return out;
+
+        /** Rows {@code order[from, to)} of the c x c matrix {@code m}, one after the other. */
+        private static float[] rows(float[] m, int c, int[] order, int from, int to) {
+            float[] out = new float[(to - from) * c];
+            for (int r = from; r < to; r++) {
+                System.arraycopy(m, order[r] * c, out, (r - from) * c, c);
+            }
+            return out;
+        }
     }
 
     @Override

@@ -364,9 +364,8 @@ final class VectorGemm implements GemmKernel {
     /**
      * The tile of C at {@code ci} plus A B over {@code kc}, or A B alone ({@code zero}: the accumulators start from
      * {@link #ZERO_TILE}, as from a C of zeros, which C = A B then no longer writes and reads back). The kernels take
-     * where the tile starts from as arguments of their own: choosing it inside them (a merge of C's rows with the zero
-     * tile's) made C2 compile them, in 3 of 100 one-shot decompresses, with some fmas left to the Vector API's
-     * fallback, a hundred times slower (its unboxing of the accumulators failed).
+     * where the tile starts from as arguments, and load it either way: a merge of zero vectors with loaded ones at the
+     * accumulators left C2 unsure of their class (6 of 40 one-shot decompresses ran the Vector API's fallback).
      */
     private static void micro(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
                               int ci, int ldc) {
