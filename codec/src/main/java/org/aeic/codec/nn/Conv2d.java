@@ -29,20 +29,30 @@ public final class Conv2d extends ConvLayer {
 
     @Override
     public Tensor forward(Tensor x, Tape tape) {
+        if (tape == null) {
+            return inferThen(x, null);
+        }
         checkInput(x);
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
         int kk = g.patch();
         int n = out.plane();
-        if (tape != null) {
-            Ops.fillRows(out.data, 0, n, cout, n, bias.data);
-            float[] cols = new float[kk * n];
-            g.im2col(x.data, 0, 0, g.smallH(), cols);
-            Gemm.gemm(cout, n, kk, weight.data, 0, kk, cols, 0, n, out.data, 0, n);
-            tape.push(x);
-            tape.push(cols); // reused by backward for the weight gradient
-            return out;
-        }
+        Ops.fillRows(out.data, 0, n, cout, n, bias.data);
+        float[] cols = new float[kk * n];
+        g.im2col(x.data, 0, 0, g.smallH(), cols);
+        Gemm.gemm(cout, n, kk, weight.data, 0, kk, cols, 0, n, out.data, 0, n);
+        tape.push(x);
+        tape.push(cols); // reused by backward for the weight gradient
+        return out;
+    }
+
+    @Override
+    Tensor inferThen(Tensor x, ColumnStep then) {
+        checkInput(x);
+        ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
+        Tensor out = new Tensor(cout, g.smallH(), g.smallW());
+        int kk = g.patch();
+        int n = out.plane();
         // inference: bands of output rows in parallel; within a band, the column matrix is made K_BLOCK rows at a
         // time into a buffer that stays in cache, and the GEMM goes on from where the previous block left C. Every
         // output element is still one fma chain over the column rows in ascending order, so neither the banding nor
@@ -59,9 +69,11 @@ public final class Conv2d extends ConvLayer {
             int y0 = (int) ((long) h * t / bands);
             int y1 = (int) ((long) h * (t + 1) / bands);
             int nb = (y1 - y0) * w;
-            Ops.fillRows(out.data, y0 * w, n, cout, nb, bias.data); // C starts at the bias, while it is in cache
             gemmByBlocks(weight.data, kk, nb, (r0, r1, cols, ld) -> g.im2colSplit(split, y0, y1, r0, r1, cols, ld),
                     out.data, y0 * w, n);
+            if (then != null) {
+                then.apply(out.data, n, y0 * w, y1 * w);
+            }
         });
         return out;
     }
@@ -94,7 +106,6 @@ public final class Conv2d extends ConvLayer {
         }
         int n = g.oddPositionsBefore(x.h);
         Tensor out = new Tensor(cout, 1, n);
-        Ops.fillRows(out.data, 0, n, cout, n, bias.data);
         // the input's columns split by parity (as a stride-2 map splits them): each row's positions step by 2
         float[] split = ConvGeometry.forConv(cin, x.h, x.w, k, 2).splitColumns(x.data, 0);
         int bands = Math.min(x.h, Gemm.parallelism());
@@ -115,8 +126,9 @@ public final class Conv2d extends ConvLayer {
     }
 
     /**
-     * {@code out[cout x nb] += a[cout x kk] * columns} for a band of {@code nb} output positions at {@code outOff}
-     * (rows {@code ldOut} apart), the column matrix made K_BLOCK rows at a time into a buffer that stays in cache.
+     * {@code out[cout x nb] = bias + a[cout x kk] * columns} for a band of {@code nb} output positions at
+     * {@code outOff} (rows {@code ldOut} apart), the column matrix made K_BLOCK rows at a time into a buffer that stays
+     * in cache. Each output's fma chain starts at its channel's bias, as in training's path.
      */
     private void gemmByBlocks(float[] a, int kk, int nb, ColumnBlock columns, float[] out, int outOff, int ldOut) {
         int ld = Gemm.paddedStride(nb);
@@ -124,7 +136,11 @@ public final class Conv2d extends ConvLayer {
         for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
             int r1 = Math.min(kk, r0 + K_BLOCK);
             columns.fill(r0, r1, cols, ld);
-            Gemm.gemm(cout, nb, r1 - r0, a, r0, kk, cols, 0, ld, out, outOff, ldOut);
+            if (r0 == 0) {
+                Gemm.productFrom(bias.data, 0, cout, nb, r1, a, 0, kk, cols, 0, ld, out, outOff, ldOut);
+            } else {
+                Gemm.gemm(cout, nb, r1 - r0, a, r0, kk, cols, 0, ld, out, outOff, ldOut);
+            }
         }
     }
 

@@ -27,6 +27,12 @@ abstract class ConvLayer implements Layer {
         return List.of(weight, bias);
     }
 
+    /**
+     * Inference ({@code forward} without a tape), then {@code then} (null: nothing) on each band of the output as soon
+     * as the band is done: the bits are those of {@code forward} followed by that layer's own forward.
+     */
+    abstract Tensor inferThen(Tensor x, ColumnStep then);
+
     final void checkInput(Tensor x) {
         if (x.c != cin) {
             throw new IllegalArgumentException("expected " + cin + " channels, got " + x.c);

@@ -26,20 +26,29 @@ public final class ConvTranspose2d extends ConvLayer {
 
     @Override
     public Tensor forward(Tensor x, Tape tape) {
+        if (tape == null) {
+            return inferThen(x, null);
+        }
         checkInput(x);
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
         int kk = g.patch();
         Tensor out = new Tensor(cout, g.bigH(), g.bigW());
         int nIn = x.plane();
-        if (tape != null) {
-            Ops.fillRows(out.data, 0, out.plane(), cout, out.plane(), bias.data);
-            float[] wt = Ops.transpose(weight.data, cin, kk);
-            float[] cols = new float[kk * nIn];
-            Gemm.gemm(kk, nIn, cin, wt, 0, cin, x.data, 0, nIn, cols, 0, nIn);
-            g.col2im(cols, out.data);
-            tape.push(x);
-            return out;
-        }
+        Ops.fillRows(out.data, 0, out.plane(), cout, out.plane(), bias.data);
+        float[] wt = Ops.transpose(weight.data, cin, kk);
+        float[] cols = new float[kk * nIn];
+        Gemm.gemm(kk, nIn, cin, wt, 0, cin, x.data, 0, nIn, cols, 0, nIn);
+        g.col2im(cols, out.data);
+        tape.push(x);
+        return out;
+    }
+
+    @Override
+    Tensor inferThen(Tensor x, ColumnStep then) {
+        checkInput(x);
+        ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
+        Tensor out = new Tensor(cout, g.bigH(), g.bigW());
+        int nIn = x.plane();
         // inference: bands of output rows, one per task, each kernel row ky at a time: a GEMM gives the taps
         // (c, kx) of row ky for just the input rows that reach the band through ky, into a buffer of about 1 MB
         // (1.5 MB in the largest layer, over L2: splitting it by channels to fit was measured and gained nothing),
@@ -93,6 +102,9 @@ public final class ConvTranspose2d extends ConvLayer {
                 g.addKernelRowToBand(buf, 0, k * ldBuf, ldBuf, ky, y0, y1, acc, o0, o1);
             }
             g.unsplitBand(acc, o0, o1, out.data);
+            if (then != null) {
+                then.apply(out.data, out.plane(), o0 * g.bigW(), o1 * g.bigW());
+            }
         });
         return out;
     }

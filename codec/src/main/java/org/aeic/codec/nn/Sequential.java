@@ -16,10 +16,21 @@ public final class Sequential implements Layer {
         return layers;
     }
 
+    /**
+     * In inference, a convolution followed by GDN normalises each band of its output as soon as the band is made (a
+     * plane of 128 x 384 x 256 is 50 MB: GDN's own pass read it back from memory and wrote it again).
+     */
     @Override
     public Tensor forward(Tensor x, Tape tape) {
-        for (Layer l : layers) {
-            x = l.forward(x, tape);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (tape == null && l instanceof ConvLayer conv && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Gdn gdn) {
+                x = conv.inferThen(x, gdn.inference());
+                i++;
+            } else {
+                x = l.forward(x, tape);
+            }
         }
         return x;
     }

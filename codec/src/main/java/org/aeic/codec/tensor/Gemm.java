@@ -71,6 +71,15 @@ public final class Gemm {
     }
 
     /**
+     * {@code C[m x n] = r + A[m x k] * B[k x n]} with {@code r = rowStart[rOff + i]} for row i (a bias), on the calling
+     * thread: {@link #gemm} on a C whose rows hold those values.
+     */
+    public static void productFrom(float[] rowStart, int rOff, int m, int n, int k, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        KERNEL.productFrom(rowStart, rOff, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
      * Whether {@link #sparse} is faster than {@link #gemm} for rows of A with this fraction of nonzeros, here; never
      * with {@code -Daeic.gemm.sparse=false}, which the launcher gives a one-image command: compiling the sparse
      * kernel cost C2 about 0.1 s of the second core, more than it saves on one image.

@@ -28,6 +28,20 @@ interface GemmKernel {
     }
 
     /**
+     * {@code C[m x n] = r + A[m x k] * B[k x n]}, row i of C starting from {@code r = rowStart[rOff + i]} (a bias): as
+     * {@link #gemm} on a C whose row i holds that value (each element one fma chain from it), whatever C held.
+     */
+    default void productFrom(float[] rowStart, int rOff, int m, int n, int k,
+                             float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowStart[rOff + i]);
+        }
+        gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
      * {@code C[a.rows x n] += A * B[a.cols x n]} for an A given by its nonzeros: each element of C is one fma chain
      * over its row's nonzeros in ascending column order. That is {@link #gemm}'s chain without the products of A's
      * zeros, which add ±0 and so change no sum (a zero sum aside, which may come out with the other sign), as long

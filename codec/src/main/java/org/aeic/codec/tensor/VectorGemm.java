@@ -74,7 +74,8 @@ final class VectorGemm implements GemmKernel {
         warmingUp = true;
         try {
             for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
-                micro(i % 2 == 0, 2, a, 0, 2, b, 0, NR, c, 0, NR); // both modes: one never seen would compile as a trap
+                micro(i % 2 == 0 ? ZERO_TILE : null, 2, a, 0, 2, b, 0, NR, c, 0, NR); // both modes: one never seen
+                // would compile as a trap
             }
         } finally {
             MICRO_COMPILED.countDown();
@@ -87,7 +88,8 @@ final class VectorGemm implements GemmKernel {
         }
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
-            run(i / shapes.length % 2 == 1, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
+            int mode = i / shapes.length % 3; // C +=, C = and C = rows +
+            run(mode > 0, mode == 2 ? b : null, i % 3, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
             add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
             if (i % 4 == 0 && Gemm.sparseFaster(0)) { // GDN's sparse product: strips, single vectors and a tail
                 sparse(WARM_UP_SPARSE, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
@@ -98,13 +100,19 @@ final class VectorGemm implements GemmKernel {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
-        run(false, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        run(false, null, 0, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
     @Override
     public void product(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
-        run(true, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        run(true, null, 0, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
+    public void productFrom(float[] rowStart, int rOff, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+                            int bOff, int ldb, float[] c, int cOff, int ldc) {
+        run(true, rowStart, rOff, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
     /**
@@ -225,23 +233,25 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C += A B, or C = A B ({@code overwrite}): then the first k-block's tiles start from zero accumulators, and C is
-     * only written (zeroing each row group's block first, then reading it back, was a fifth of the memory traffic of
-     * the largest transposed convolution, whose products have one k-block).
+     * C += A B, or C = A B ({@code overwrite}), or C = r + A B ({@code overwrite} with {@code rowStart}: row i of C
+     * from {@code rowStart[rOff + i]}, a bias). C = ... starts the first k-block's tiles from a tile of zeros or of the
+     * row starts, and C is only written (zeroing each row group's block first, then reading it back, was a fifth of
+     * the memory traffic of the largest transposed convolution, whose products have one k-block; filling C with the
+     * bias and reading it back was 3 % of an encode's samples).
      * The tiles at the edges of C (the last rows when m is not a multiple of MR, the last columns when a column
      * block is not a multiple of NR) go through zero-padded copies in {@link Scratch}, so one micro-kernel computes
      * every tile: fewer methods for the JIT to compile before the first image, and every element of C still gets
      * one fma chain in ascending k (the padding's products land in the copy's unused rows and columns).
      */
-    private static void run(boolean overwrite, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                            int ldb, float[] c, int cOff, int ldc) {
+    private static void run(boolean overwrite, float[] rowStart, int rOff, int m, int n, int k, float[] a, int aOff,
+                            int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         if (warmingUp && MICRO_COMPILED.getCount() > 0) {
             awaitMicroKernel();
         }
         Scratch s = null;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
-            boolean zero = overwrite && k0 == 0;
+            boolean fresh = overwrite && k0 == 0;
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int jEnd = j0 + Math.min(NC, n - j0);
                 int jFull = j0 + (jEnd - j0) / NR * NR;
@@ -253,7 +263,7 @@ final class VectorGemm implements GemmKernel {
                 int tld = ldb;
                 float[] eb = null; // the last tile's padded copy
                 int eOff = 0;
-                if (PACK_B || cols > 0) {
+                if (PACK_B || cols > 0 || fresh && rowStart != null) {
                     s = s != null ? s : SCRATCH.get();
                 }
                 if (PACK_B) {
@@ -271,6 +281,8 @@ final class VectorGemm implements GemmKernel {
                 for (int i = 0; i < m; i += MR) {
                     int rows = Math.min(MR, m - i);
                     int ci = cOff + i * ldc;
+                    // what this row group's tiles start from: C itself (null), zeros, or the row starts
+                    float[] from = !fresh ? null : rowStart == null ? ZERO_TILE : startTile(rowStart, rOff + i, rows, s);
                     float[] ta = a;
                     int ai = aOff + i * lda + k0;
                     int la = lda;
@@ -282,15 +294,15 @@ final class VectorGemm implements GemmKernel {
                         ai = 0;
                         la = kc;
                         for (int j = j0; j < jFull; j += NR) {
-                            edgeTile(zero, rows, NR, kc, ta, ai, la, tb, tOff + j * tStep, tld, c, ci + j, ldc, s.c);
+                            edgeTile(from, rows, NR, kc, ta, ai, la, tb, tOff + j * tStep, tld, c, ci + j, ldc, s.c);
                         }
                     } else {
                         for (int j = j0; j < jFull; j += NR) {
-                            micro(zero, kc, a, ai, lda, tb, tOff + j * tStep, tld, c, ci + j, ldc);
+                            micro(from, kc, a, ai, lda, tb, tOff + j * tStep, tld, c, ci + j, ldc);
                         }
                     }
                     if (cols > 0) {
-                        edgeTile(zero, rows, cols, kc, ta, ai, la, eb, eOff, NR, c, ci + jFull, ldc, s.c);
+                        edgeTile(from, rows, cols, kc, ta, ai, la, eb, eOff, NR, c, ci + jFull, ldc, s.c);
                     }
                 }
             }
@@ -325,6 +337,14 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
+    /** {@code rows} row starts from {@code rowStart[at]}, each over a row of the scratch tile, zeros below them. */
+    private static float[] startTile(float[] rowStart, int at, int rows, Scratch s) {
+        for (int r = 0; r < MR; r++) {
+            java.util.Arrays.fill(s.start, r * NR, (r + 1) * NR, r < rows ? rowStart[at + r] : 0f);
+        }
+        return s.start;
+    }
+
     /** What a tile of C = A B starts from: MR rows of NR zeros, never written. */
     private static final float[] ZERO_TILE = new float[MR * NR];
 
@@ -335,6 +355,7 @@ final class VectorGemm implements GemmKernel {
         final float[] a = new float[MR * KC];
         final float[] b = new float[KC * NR];
         final float[] c = new float[MR * NR];
+        final float[] start = new float[MR * NR];
         final float[] panel = PACK_B ? new float[KC * NC] : null;
     }
 
@@ -347,31 +368,31 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** The {@code rows x cols} tile of C at {@code ci}, below MR x NR, computed whole in the scratch tile {@code t}. */
-    private static void edgeTile(boolean zero, int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi,
+    private static void edgeTile(float[] from, int rows, int cols, int kc, float[] a, int ai, int lda, float[] b, int bi,
                                  int ldb, float[] c, int ci, int ldc, float[] t) {
-        if (!zero) {
+        if (from == null) {
             java.util.Arrays.fill(t, 0f);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(c, ci + r * ldc, t, r * NR, cols);
             }
         }
-        micro(zero, kc, a, ai, lda, b, bi, ldb, t, 0, NR);
+        micro(from, kc, a, ai, lda, b, bi, ldb, t, 0, NR);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(t, r * NR, c, ci + r * ldc, cols);
         }
     }
 
     /**
-     * The tile of C at {@code ci} plus A B over {@code kc}, or A B alone ({@code zero}: the accumulators start from
-     * {@link #ZERO_TILE}, as from a C of zeros, which C = A B then no longer writes and reads back). The kernels take
+     * The tile of C at {@code ci} plus A B over {@code kc} ({@code from} null), or a tile of MR x NR (row stride NR:
+     * {@link #ZERO_TILE}, or row starts) plus A B, which C = ... then no longer writes and reads back. The kernels take
      * where the tile starts from as arguments, and load it either way: a merge of zero vectors with loaded ones at the
      * accumulators left C2 unsure of their class (6 of 40 one-shot decompresses ran the Vector API's fallback).
      */
-    private static void micro(boolean zero, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
+    private static void micro(float[] from, int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
                               int ci, int ldc) {
-        float[] s = zero ? ZERO_TILE : c;
-        int si = zero ? 0 : ci;
-        int lds = zero ? NR : ldc;
+        float[] s = from != null ? from : c;
+        int si = from != null ? 0 : ci;
+        int lds = from != null ? NR : ldc;
         if (WIDE) {
             micro6x4(kc, a, ai, lda, b, bi, ldb, s, si, lds, c, ci, ldc);
         } else {
