@@ -95,6 +95,44 @@ class GemmTest {
     }
 
     /**
+     * C = r + A B (row i from rowStart[rOff + i], a bias): the same bits as C += A B on a C whose rows hold those
+     * values, whatever C held before (NaN here), in every kernel: several k-blocks, row tails (the row starts of a
+     * partial row group), column tails, and the padding between rows of C left alone.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "6,64,128", "8,67,131", "128,200,75", "13,1000,257", "7,24,300"})
+    void productFromRowStartsIsGemmOnThoseRows(int m, int n, int k) {
+        Random r = new Random(m * 31L + n + k);
+        int ldc = n + 3;
+        int rOff = 2;
+        float[] a = random(m * k, r);
+        float[] b = random(k * n, r);
+        float[] rowStart = random(m + rOff, r);
+        float[] filled = new float[m * ldc];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(filled, i * ldc, i * ldc + n, rowStart[rOff + i]);
+        }
+        Gemm.gemm(m, n, k, a, 0, k, b, 0, n, filled, 0, ldc);
+        float[] fast = new float[m * ldc];
+        java.util.Arrays.fill(fast, Float.NaN);
+        Gemm.productFrom(rowStart, rOff, m, n, k, a, 0, k, b, 0, n, fast, 0, ldc);
+        float[] scalar = new float[m * ldc];
+        java.util.Arrays.fill(scalar, Float.NaN);
+        new ScalarGemm().productFrom(rowStart, rOff, m, n, k, a, 0, k, b, 0, n, scalar, 0, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                int at = i * ldc + j;
+                if (j < n) {
+                    assertEquals(Float.floatToRawIntBits(filled[at]), Float.floatToRawIntBits(fast[at]), "C[" + i + "," + j + "]");
+                    assertEquals(Float.floatToRawIntBits(filled[at]), Float.floatToRawIntBits(scalar[at]), "portable C[" + i + "," + j + "]");
+                } else {
+                    assertTrue(Float.isNaN(fast[at]) && Float.isNaN(scalar[at]), "padding C[" + i + "," + j + "]");
+                }
+            }
+        }
+    }
+
+    /**
      * C = A B: the same bits as C += A B on a C of zeros, whatever C held before (NaN here), in every kernel, with
      * several k-blocks (only the first starts from zero), row and column tails, and the padding between rows of C
      * left alone.
