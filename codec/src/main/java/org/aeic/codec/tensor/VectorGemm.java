@@ -71,6 +71,7 @@ final class VectorGemm implements GemmKernel {
         float[] a = new float[(2 * MR + 4) * (KC + 1)];
         float[] b = new float[(KC + 1) * (NC + 1)];
         float[] c = new float[(2 * MR + 4) * (NC + 1)];
+        float[] starts = new float[2 * MR + 6]; // as long as the most rows and offset: the end of a bias
         warmingUp = true;
         try {
             for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
@@ -89,7 +90,7 @@ final class VectorGemm implements GemmKernel {
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             int mode = i / shapes.length % 3; // C +=, C = and C = rows +
-            run(mode > 0, mode == 2 ? b : null, i % 3, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
+            run(mode > 0, mode == 2 ? starts : null, i % 3, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
             add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
             if (i % 4 == 0 && Gemm.sparseFaster(0)) { // GDN's sparse product: strips, single vectors and a tail
                 sparse(WARM_UP_SPARSE, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
@@ -339,9 +340,12 @@ final class VectorGemm implements GemmKernel {
 
     /** {@code rows} row starts from {@code rowStart[at]}, each over a row of the scratch tile, zeros below them. */
     private static float[] startTile(float[] rowStart, int at, int rows, Scratch s) {
-        for (int r = 0; r < MR; r++) {
-            java.util.Arrays.fill(s.start, r * NR, (r + 1) * NR, r < rows ? rowStart[at + r] : 0f);
+        // two loops, no read of rowStart under a condition: C2 hoisted that read's bounds check out of one loop and
+        // threw the compiled code away at the first bias shorter than a whole row group past its last row
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(s.start, r * NR, (r + 1) * NR, rowStart[at + r]);
         }
+        java.util.Arrays.fill(s.start, rows * NR, MR * NR, 0f);
         return s.start;
     }
 
