@@ -1,6 +1,7 @@
 package org.aeic.codec.nn;
 
 import java.util.stream.IntStream;
+import org.aeic.codec.tensor.ClaimedTasks;
 import org.aeic.codec.tensor.ConvGeometry;
 import org.aeic.codec.tensor.Gemm;
 import org.aeic.codec.tensor.Ops;
@@ -30,7 +31,7 @@ public final class Conv2d extends ConvLayer {
     @Override
     public Tensor forward(Tensor x, Tape tape) {
         if (tape == null) {
-            return inferThen(x, null);
+            return inferThen(x, null, false);
         }
         checkInput(x);
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
@@ -47,7 +48,7 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
-    Tensor inferThen(Tensor x, ColumnStep then) {
+    Tensor inferThen(Tensor x, ColumnStep then, boolean consumeInput) {
         checkInput(x);
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
@@ -58,19 +59,24 @@ public final class Conv2d extends ConvLayer {
         // output element is still one fma chain over the column rows in ascending order, so neither the banding nor
         // the blocking changes a bit, and no band's whole column matrix (up to 16 MB) goes through memory. The
         // bands are a multiple of the threads, of equal rows give or take one (5 bands on 2 threads left a core
-        // idle for a fifth of the third convolution)
+        // idle for a fifth of the third convolution); bands are claimed as threads come free, each thread's block of
+        // the column matrix made once
         int h = g.smallH();
         int w = g.smallW();
         int maxRows = Math.max(1, Math.min(MAX_COLS / (kk * w), MAX_BLOCK / (Math.min(K_BLOCK, kk) * w)));
         int threads = Gemm.parallelism();
         int bands = Math.min(h, ((h + maxRows - 1) / maxRows + threads - 1) / threads * threads);
-        float[] split = g.splitColumns(x.data, 0); // one pass, then contiguous copies for all k x k taps
-        IntStream.range(0, bands).parallel().forEach(t -> {
+        // the input's rows split by column phase (one pass, then contiguous copies for all k x k taps): at stride 1
+        // that is the input itself, and an input no one else holds is split in its own place (no second 50 MB map)
+        float[] split = stride == 1 ? x.data : consumeInput && g.splitsInPlace() ? g.splitInPlace(x.data)
+                : g.splitColumns(x.data, 0);
+        int blockSize = Math.min(K_BLOCK, kk) * Gemm.paddedStride((h + bands - 1) / bands * w);
+        ClaimedTasks.run(bands, () -> new float[blockSize], (t, block) -> {
             int y0 = (int) ((long) h * t / bands);
             int y1 = (int) ((long) h * (t + 1) / bands);
             int nb = (y1 - y0) * w;
             gemmByBlocks(weight.data, kk, nb, (r0, r1, cols, ld) -> g.im2colSplit(split, y0, y1, r0, r1, cols, ld),
-                    out.data, y0 * w, n);
+                    block, out.data, y0 * w, n);
             if (then != null) {
                 then.apply(out.data, n, y0 * w, y1 * w);
             }
@@ -115,7 +121,7 @@ public final class Conv2d extends ConvLayer {
             int p0 = g.oddPositionsBefore(y0);
             int nb = g.oddPositionsBefore(y1) - p0;
             gemmByBlocks(a, kk, nb, (r0, r1, cols, ld) -> g.im2colOddPositions(split, taps, y0, y1, r0, r1, cols, ld),
-                    out.data, p0, n);
+                    new float[Math.min(K_BLOCK, kk) * Gemm.paddedStride(nb)], out.data, p0, n);
         });
         return out;
     }
@@ -128,11 +134,12 @@ public final class Conv2d extends ConvLayer {
     /**
      * {@code out[cout x nb] = bias + a[cout x kk] * columns} for a band of {@code nb} output positions at
      * {@code outOff} (rows {@code ldOut} apart), the column matrix made K_BLOCK rows at a time into a buffer that stays
-     * in cache. Each output's fma chain starts at its channel's bias, as in training's path.
+     * in cache ({@code cols}: at least min(K_BLOCK, kk) rows of a padded stride for nb). Each output's fma chain starts
+     * at its channel's bias, as in training's path.
      */
-    private void gemmByBlocks(float[] a, int kk, int nb, ColumnBlock columns, float[] out, int outOff, int ldOut) {
+    private void gemmByBlocks(float[] a, int kk, int nb, ColumnBlock columns, float[] cols, float[] out, int outOff,
+                              int ldOut) {
         int ld = Gemm.paddedStride(nb);
-        float[] cols = new float[Math.min(K_BLOCK, kk) * ld];
         for (int r0 = 0; r0 < kk; r0 += K_BLOCK) {
             int r1 = Math.min(kk, r0 + K_BLOCK);
             columns.fill(r0, r1, cols, ld);

@@ -30,8 +30,11 @@ abstract class ConvLayer implements Layer {
     /**
      * Inference ({@code forward} without a tape), then {@code then} (null: nothing) on each band of the output as soon
      * as the band is done: the bits are those of {@code forward} followed by that layer's own forward.
+     *
+     * @param consumeInput whether x is the caller's to overwrite (nothing reads it afterwards): then the layer may use
+     *     its memory as scratch
      */
-    abstract Tensor inferThen(Tensor x, ColumnStep then);
+    abstract Tensor inferThen(Tensor x, ColumnStep then, boolean consumeInput);
 
     final void checkInput(Tensor x) {
         if (x.c != cin) {

@@ -27,7 +27,7 @@ public final class ConvTranspose2d extends ConvLayer {
     @Override
     public Tensor forward(Tensor x, Tape tape) {
         if (tape == null) {
-            return inferThen(x, null);
+            return inferThen(x, null, false);
         }
         checkInput(x);
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
@@ -44,7 +44,7 @@ public final class ConvTranspose2d extends ConvLayer {
     }
 
     @Override
-    Tensor inferThen(Tensor x, ColumnStep then) {
+    Tensor inferThen(Tensor x, ColumnStep then, boolean consumeInput) {
         checkInput(x);
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.bigH(), g.bigW());

@@ -18,16 +18,18 @@ public final class Sequential implements Layer {
 
     /**
      * In inference, a convolution followed by GDN normalises each band of its output as soon as the band is made (a
-     * plane of 128 x 384 x 256 is 50 MB: GDN's own pass read it back from memory and wrote it again).
+     * plane of 128 x 384 x 256 is 50 MB: GDN's own pass read it back from memory and wrote it again). Every layer's
+     * input after the first is the output of the one before, which nothing else holds: a convolution may use it as
+     * scratch.
      */
     @Override
     public Tensor forward(Tensor x, Tape tape) {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            if (tape == null && l instanceof ConvLayer conv && i + 1 < layers.size()
-                    && layers.get(i + 1) instanceof Gdn gdn) {
-                x = conv.inferThen(x, gdn.inference());
-                i++;
+            if (tape == null && l instanceof ConvLayer conv) {
+                Gdn gdn = i + 1 < layers.size() && layers.get(i + 1) instanceof Gdn g ? g : null;
+                x = conv.inferThen(x, gdn == null ? null : gdn.inference(), i > 0);
+                i += gdn == null ? 0 : 1;
             } else {
                 x = l.forward(x, tape);
             }

@@ -170,6 +170,28 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         return split;
     }
 
+    /** Whether {@link #splitInPlace} can split this map: its split takes no more room (the width a multiple of the stride). */
+    public boolean splitsInPlace() {
+        return bigW % stride == 0;
+    }
+
+    /**
+     * {@link #splitColumns} into the map's own array (the map is lost), one channel at a time through a copy of it:
+     * a channel's split rows take exactly the room of its rows when {@link #splitsInPlace}.
+     */
+    public float[] splitInPlace(float[] big) {
+        if (!splitsInPlace()) {
+            throw new IllegalStateException("a width of " + bigW + " does not split in place at stride " + stride);
+        }
+        int hw = splitWidth();
+        int size = bigH * bigW;
+        ClaimedTasks.run(channels, () -> new float[size], (c, copy) -> {
+            System.arraycopy(big, c * size, copy, 0, size);
+            splitChannel(copy, -c * size, c, big, hw); // reads channel c of the copy at offset 0
+        });
+        return big;
+    }
+
     /** One channel of {@link #splitColumns}: each big row read once, in order (stride 2: both phases per pair). */
     private void splitChannel(float[] big, int bigOff, int c, float[] split, int hw) {
         for (int iy = 0; iy < bigH; iy++) {

@@ -1,6 +1,8 @@
 package org.aeic.codec.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +16,7 @@ class ConvGeometryTest {
 
     @ParameterizedTest
     @CsvSource({"2,9,13,5,2", "3,7,6,3,1", "1,1,1,5,2", "2,2,3,5,2", "1,4,2,5,1", "2,11,10,3,2", "2,8,9,3,3",
-            "3,240,367,5,2"})
+            "3,240,367,5,2", "4,12,16,5,2", "3,9,12,3,3"})
     void bothMapsMatchTheDefinition(int channels, int h, int w, int k, int stride) {
         ConvGeometry g = ConvGeometry.forConv(channels, h, w, k, stride);
         Random r = new Random(h * 100 + w);
@@ -63,6 +65,16 @@ class ConvGeometryTest {
         System.arraycopy(first, 0, fromSplit, 0, first.length);
         System.arraycopy(second, 0, fromSplit, first.length, second.length);
         assertArrayEquals(want, fromSplit);
+        if (g.splitsInPlace()) { // a map split in its own array reads as the split copy
+            float[] own = big.clone();
+            assertSame(own, g.splitInPlace(own));
+            float[] inPlace = new float[cols.length];
+            java.util.Arrays.fill(inPlace, Float.NaN);
+            g.im2colSplit(own, 0, g.smallH(), 0, g.patch(), inPlace, n);
+            assertArrayEquals(want, inPlace);
+        } else {
+            assertThrows(IllegalStateException.class, () -> g.splitInPlace(big.clone()));
+        }
         float[] got = new float[big.length];
         g.col2im(cols2, got);
         assertArrayEquals(back, got); // same (ky, kx) order of additions: the same bits
