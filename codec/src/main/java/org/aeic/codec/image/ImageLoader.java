@@ -124,6 +124,12 @@ public final class ImageLoader {
             throw new AeicException("empty file: " + name);
         }
         in.reset();
+        in.mark();
+        PlanarImage png = PngReader.read(in, maxPixels); // the common PNGs, without ImageIO (null: any other file)
+        if (png != null) {
+            return png;
+        }
+        in.reset();
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new AeicException("not a supported image format: " + name);
