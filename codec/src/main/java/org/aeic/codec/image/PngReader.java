@@ -34,8 +34,8 @@ final class PngReader {
     static PlanarImage read(ImageInputStream in, long maxPixels) {
         try {
             return readOrNull(in, maxPixels);
-        } catch (IOException | DataFormatException | RuntimeException e) {
-            return null;
+        } catch (IOException | DataFormatException | RuntimeException | OutOfMemoryError e) {
+            return null; // ImageIO's path reads it, or says what is wrong (not enough memory: a one-line error)
         }
     }
 
