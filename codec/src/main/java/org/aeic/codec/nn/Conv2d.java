@@ -29,11 +29,7 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
-    public Tensor forward(Tensor x, Tape tape) {
-        if (tape == null) {
-            return inferThen(x, null, false);
-        }
-        checkInput(x);
+    Tensor train(Tensor x, Tape tape) {
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
         int kk = g.patch();

@@ -27,6 +27,16 @@ abstract class ConvLayer implements Layer {
         return List.of(weight, bias);
     }
 
+    /** Inference without a tape, training's path with one. */
+    @Override
+    public final Tensor forward(Tensor x, Tape tape) {
+        checkInput(x);
+        return tape == null ? inferThen(x, null, false) : train(x, tape);
+    }
+
+    /** The forward pass of training: with the tape that {@code backward} reads back. */
+    abstract Tensor train(Tensor x, Tape tape);
+
     /**
      * Inference ({@code forward} without a tape), then {@code then} (null: nothing) on each band of the output as soon
      * as the band is done: the bits are those of {@code forward} followed by that layer's own forward.

@@ -25,11 +25,7 @@ public final class ConvTranspose2d extends ConvLayer {
     }
 
     @Override
-    public Tensor forward(Tensor x, Tape tape) {
-        if (tape == null) {
-            return inferThen(x, null, false);
-        }
-        checkInput(x);
+    Tensor train(Tensor x, Tape tape) {
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
         int kk = g.patch();
         Tensor out = new Tensor(cout, g.bigH(), g.bigW());
