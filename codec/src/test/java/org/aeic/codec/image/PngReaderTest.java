@@ -62,7 +62,23 @@ class PngReaderTest {
         byte[] plain = png(2, 4, 3, 5, 1, new Random(1), false);
         assertNotNull(PngReader.read(stream(plain), Long.MAX_VALUE));
         assertNull(PngReader.read(stream(png(2, 4, 3, 5, 1, new Random(1), true)), Long.MAX_VALUE));
-        assertNull(PngReader.read(stream(withChunkAfterHeader(plain, "iCCP")), Long.MAX_VALUE));
+        assertNull(PngReader.read(stream(withChunkAfterHeader(plain, "iCCP", new byte[] {1, 2, 3})), Long.MAX_VALUE));
+        assertNull(PngReader.read(stream(withChunkAfterHeader(plain, "eXIf", new byte[] {'M', 'M', 0, 42})),
+                Long.MAX_VALUE));
+    }
+
+    /** Chunks that change nothing the ImageIO path reads: the same image from both. */
+    @Test
+    void colourSpaceHintsAndPhysicalSizeChangeNothing() throws Exception {
+        byte[] png = png(6, 7, 5, 5, 1, new Random(5), false);
+        png = withChunkAfterHeader(png, "gAMA", ByteBuffer.allocate(4).putInt(45455).array());
+        png = withChunkAfterHeader(png, "sRGB", new byte[] {0});
+        png = withChunkAfterHeader(png, "pHYs", ByteBuffer.allocate(9).putInt(2835).putInt(2835).put((byte) 1).array());
+        png = withChunkAfterHeader(png, "cHRM", ByteBuffer.allocate(32).putInt(31270).putInt(32900).putInt(64000)
+                .putInt(33000).putInt(30000).putInt(60000).putInt(15000).putInt(6000).array());
+        PlanarImage mine = PngReader.read(stream(png), Long.MAX_VALUE);
+        assertNotNull(mine);
+        assertSame(ImageLoader.fromBufferedImage(ImageIO.read(new ByteArrayInputStream(png))), mine);
     }
 
     @Test
@@ -148,12 +164,12 @@ class PngReaderTest {
         return out.toByteArray();
     }
 
-    /** The PNG with a chunk of {@code type} (a few bytes of data) after IHDR. */
-    private static byte[] withChunkAfterHeader(byte[] png, String type) throws IOException {
+    /** The PNG with a chunk of {@code type} after IHDR. */
+    private static byte[] withChunkAfterHeader(byte[] png, String type, byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int afterHeader = 8 + 12 + 13;
         out.write(png, 0, afterHeader);
-        chunk(out, type, new byte[] {1, 2, 3});
+        chunk(out, type, data);
         out.write(png, afterHeader, png.length - afterHeader);
         return out.toByteArray();
     }
