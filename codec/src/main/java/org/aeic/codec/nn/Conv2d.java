@@ -45,6 +45,18 @@ public final class Conv2d extends ConvLayer {
 
     @Override
     Tensor inferThen(Tensor x, ColumnStep then, boolean consumeInput) {
+        return inferThen(x, then, consumeInput, false, 0);
+    }
+
+    /**
+     * {@link #inferThen(Tensor, ColumnStep, boolean)} for a convolution between two others in {@code Sequential}.
+     *
+     * @param inputSplit x is already split by column phase for this convolution's stride (the previous layer wrote it
+     *     with {@code splitFor} this stride)
+     * @param splitFor above 0: the output is written split by column phase for a convolution of this stride that
+     *     reads it (each band as soon as it is done; the width a multiple of it), not row by row
+     */
+    Tensor inferThen(Tensor x, ColumnStep then, boolean consumeInput, boolean inputSplit, int splitFor) {
         checkInput(x);
         ConvGeometry g = ConvGeometry.forConv(cin, x.h, x.w, k, stride);
         Tensor out = new Tensor(cout, g.smallH(), g.smallW());
@@ -64,17 +76,34 @@ public final class Conv2d extends ConvLayer {
         int bands = Math.min(h, ((h + maxRows - 1) / maxRows + threads - 1) / threads * threads);
         // the input's rows split by column phase (one pass, then contiguous copies for all k x k taps): at stride 1
         // that is the input itself, and an input no one else holds is split in its own place (no second 50 MB map)
-        float[] split = stride == 1 ? x.data : consumeInput && g.splitsInPlace() ? g.splitInPlace(x.data)
-                : g.splitColumns(x.data, 0);
-        int blockSize = Math.min(K_BLOCK, kk) * Gemm.paddedStride((h + bands - 1) / bands * w);
-        ClaimedTasks.run(bands, () -> new float[blockSize], (t, block) -> {
+        float[] split = inputSplit || stride == 1 ? x.data : consumeInput && g.splitsInPlace()
+                ? g.splitInPlace(x.data) : g.splitColumns(x.data, 0);
+        // for a split output, each band is made (and normalised) in a buffer of the thread's, then split into place:
+        // the next convolution's split costs no pass over the map
+        ConvGeometry next = splitFor > 0 ? ConvGeometry.forConv(cout, h, w, 1, splitFor) : null;
+        if (next != null && !next.splitsInPlace()) {
+            throw new IllegalArgumentException("a width of " + w + " does not split at stride " + splitFor);
+        }
+        int bandColumns = Gemm.paddedStride((h + bands - 1) / bands * w);
+        int blockSize = Math.min(K_BLOCK, kk) * bandColumns;
+        ClaimedTasks.run(bands, () -> new float[][] {new float[blockSize], next == null ? null
+                : new float[cout * bandColumns]}, (t, scratch) -> {
             int y0 = (int) ((long) h * t / bands);
             int y1 = (int) ((long) h * (t + 1) / bands);
             int nb = (y1 - y0) * w;
-            gemmByBlocks(weight.data, kk, nb, (r0, r1, cols, ld) -> g.im2colSplit(split, y0, y1, r0, r1, cols, ld),
-                    block, out.data, y0 * w, n);
-            if (then != null) {
-                then.apply(out.data, n, y0 * w, y1 * w);
+            ColumnBlock columns = (r0, r1, cols, ld) -> g.im2colSplit(split, y0, y1, r0, r1, cols, ld);
+            if (next == null) {
+                gemmByBlocks(weight.data, kk, nb, columns, scratch[0], out.data, y0 * w, n);
+                if (then != null) {
+                    then.apply(out.data, n, y0 * w, y1 * w);
+                }
+            } else {
+                float[] band = scratch[1];
+                gemmByBlocks(weight.data, kk, nb, columns, scratch[0], band, 0, bandColumns);
+                if (then != null) {
+                    then.apply(band, bandColumns, 0, nb);
+                }
+                next.splitBand(band, bandColumns, y0, y1, out.data);
             }
         });
         return out;

@@ -24,17 +24,32 @@ public final class Sequential implements Layer {
      */
     @Override
     public Tensor forward(Tensor x, Tape tape) {
+        boolean split = false; // x is split by column phase for the convolution that reads it
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             if (tape == null && l instanceof ConvLayer conv) {
                 Gdn gdn = i + 1 < layers.size() && layers.get(i + 1) instanceof Gdn g ? g : null;
-                x = conv.inferThen(x, gdn == null ? null : gdn.inference(), i > 0);
-                i += gdn == null ? 0 : 1;
+                ColumnStep then = gdn == null ? null : gdn.inference();
+                int after = i + (gdn == null ? 1 : 2);
+                int splitFor = conv instanceof Conv2d ? splitFor(conv.outputShape(x.c, x.h, x.w)[2], after) : 0;
+                x = conv instanceof Conv2d c ? c.inferThen(x, then, i > 0, split, splitFor)
+                        : conv.inferThen(x, then, i > 0);
+                split = splitFor > 0;
+                i = after - 1;
             } else {
                 x = l.forward(x, tape);
             }
         }
         return x;
+    }
+
+    /**
+     * The stride of the convolution at {@code at} when it reads a map of this width split in the layer before's bands
+     * (a convolution of stride 2 or more, after a convolution and its GDN): the split then costs no pass of its own.
+     */
+    private int splitFor(int width, int at) {
+        return at < layers.size() && layers.get(at) instanceof Conv2d next && next.stride > 1
+                && width % next.stride == 0 ? next.stride : 0;
     }
 
     @Override

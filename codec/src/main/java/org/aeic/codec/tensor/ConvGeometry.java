@@ -192,27 +192,44 @@ public record ConvGeometry(int channels, int bigH, int bigW, int smallH, int sma
         return big;
     }
 
+    /**
+     * Rows {@code [y0, y1)} of every channel of the big map, held in {@code band} (channel c's row y0 at
+     * {@code c * ldBand}, its rows {@code bigW} apart), into {@link #splitColumns}'s layout in {@code split}: what a
+     * layer's band writes for the convolution that reads its output.
+     */
+    public void splitBand(float[] band, int ldBand, int y0, int y1, float[] split) {
+        int hw = splitWidth();
+        for (int c = 0; c < channels; c++) {
+            for (int iy = y0; iy < y1; iy++) {
+                splitRow(band, c * ldBand + (iy - y0) * bigW, split, (c * stride * bigH + iy) * hw, hw);
+            }
+        }
+    }
+
     /** One channel of {@link #splitColumns}: each big row read once, in order (stride 2: both phases per pair). */
     private void splitChannel(float[] big, int bigOff, int c, float[] split, int hw) {
         for (int iy = 0; iy < bigH; iy++) {
-            int src = bigOff + (c * bigH + iy) * bigW;
-            int dst = (c * stride * bigH + iy) * hw; // phase 0; phase p is p * bigH * hw further
-            if (stride == 1) {
-                System.arraycopy(big, src, split, dst, bigW);
-            } else if (stride == 2) {
-                int odd = dst + bigH * hw;
-                int j = 0;
-                for (; 2 * j + 1 < bigW; j++) {
-                    split[dst + j] = big[src + 2 * j];
-                    split[odd + j] = big[src + 2 * j + 1];
-                }
-                if (2 * j < bigW) {
-                    split[dst + j] = big[src + 2 * j];
-                }
-            } else {
-                for (int x = 0; x < bigW; x++) {
-                    split[dst + (x % stride) * bigH * hw + x / stride] = big[src + x];
-                }
+            splitRow(big, bigOff + (c * bigH + iy) * bigW, split, (c * stride * bigH + iy) * hw, hw);
+        }
+    }
+
+    /** One big row from {@code src} into its phases, phase 0 at {@code dst}, phase p {@code p * bigH * hw} further. */
+    private void splitRow(float[] big, int src, float[] split, int dst, int hw) {
+        if (stride == 1) {
+            System.arraycopy(big, src, split, dst, bigW);
+        } else if (stride == 2) {
+            int odd = dst + bigH * hw;
+            int j = 0;
+            for (; 2 * j + 1 < bigW; j++) {
+                split[dst + j] = big[src + 2 * j];
+                split[odd + j] = big[src + 2 * j + 1];
+            }
+            if (2 * j < bigW) {
+                split[dst + j] = big[src + 2 * j];
+            }
+        } else {
+            for (int x = 0; x < bigW; x++) {
+                split[dst + (x % stride) * bigH * hw + x / stride] = big[src + x];
             }
         }
     }

@@ -65,6 +65,20 @@ class ConvGeometryTest {
         System.arraycopy(first, 0, fromSplit, 0, first.length);
         System.arraycopy(second, 0, fromSplit, first.length, second.length);
         assertArrayEquals(want, fromSplit);
+        if (g.splitsInPlace()) { // split band by band from a buffer of each band's rows, as a layer writes it
+            float[] byBands = new float[big.length];
+            int ldBand = w * h + 5;
+            for (int b = 0; b < 3; b++) {
+                int y0 = h * b / 3;
+                int y1 = h * (b + 1) / 3;
+                float[] band = new float[channels * ldBand];
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(big, (c * h + y0) * w, band, c * ldBand, (y1 - y0) * w);
+                }
+                g.splitBand(band, ldBand, y0, y1, byBands);
+            }
+            assertArrayEquals(split, byBands);
+        }
         if (g.splitsInPlace()) { // a map split in its own array reads as the split copy
             float[] own = big.clone();
             assertSame(own, g.splitInPlace(own));
