@@ -18,7 +18,6 @@ import javax.imageio.stream.ImageInputStream;
  * zlib and undoes each row's filter in a small method the JIT compiles early.
  */
 final class PngReader {
-    private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     /** Ancillary chunks that change neither the pixels nor the ICC profile or EXIF that the ImageIO path reads. */
     private static final Set<String> IGNORED = Set.of("tEXt", "zTXt", "iTXt", "tIME", "pHYs", "sRGB", "gAMA", "cHRM");
     private static final int MAX_CHUNK = 1 << 30;
@@ -40,9 +39,9 @@ final class PngReader {
     }
 
     private static PlanarImage readOrNull(ImageInputStream in, long maxPixels) throws IOException, DataFormatException {
-        byte[] head = new byte[SIGNATURE.length];
+        byte[] head = new byte[PngWriter.SIGNATURE.length];
         in.readFully(head);
-        if (!java.util.Arrays.equals(head, SIGNATURE)) {
+        if (!java.util.Arrays.equals(head, PngWriter.SIGNATURE)) {
             return null;
         }
         Chunk ihdr = Chunk.read(in, new byte[13]);
@@ -62,7 +61,6 @@ final class PngReader {
         }
         int w = (int) width;
         int rows = (int) height;
-        int stride = w * bands;
         Inflater inflater = new Inflater();
         try {
             Unfilter image = new Unfilter(w, rows, bands);
@@ -100,7 +98,7 @@ final class PngReader {
                 if (!IGNORED.contains(c.type)) {
                     return null; // PLTE, tRNS, iCCP, eXIf, sBIT, ... or unknown: ImageIO's reading
                 }
-                if (!c.skip(in)) {
+                if (!c.skip(in, buf)) {
                     return null;
                 }
             }
@@ -146,10 +144,9 @@ final class PngReader {
             return crc;
         }
 
-        /** Skips the data and checks the CRC. */
-        boolean skip(ImageInputStream in) throws IOException {
+        /** Skips the data (read through {@code buf}) and checks the CRC. */
+        boolean skip(ImageInputStream in, byte[] buf) throws IOException {
             CRC32 crc = crc();
-            byte[] buf = new byte[(int) Math.min(length, 1 << 16)];
             for (long left = length; left > 0; ) {
                 int n = (int) Math.min(buf.length, left);
                 in.readFully(buf, 0, n);
@@ -266,7 +263,7 @@ final class PngReader {
      * Undoes a row's filter in place (byte 0 the filter type, samples from 1), {@code bpp} bytes per pixel, against
      * the unfiltered row above.
      */
-    static void unfilter(byte[] row, byte[] above, int bpp) throws DataFormatException {
+    private static void unfilter(byte[] row, byte[] above, int bpp) throws DataFormatException {
         int n = row.length;
         switch (row[0]) {
             case 0 -> { }
