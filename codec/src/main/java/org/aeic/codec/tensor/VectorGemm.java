@@ -9,11 +9,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Register-tiled GEMM on the JDK Vector API (incubator in Java 17, so this class is only loaded
  * when the module is present). A micro-tile of C, MR rows by NV vectors, lives in registers across a
  * k-block; the k-block of B stays in L1/L2 while all rows of A sweep over it. The tile is chosen by
- * the vector width, for the register file that comes with it:
+ * the vector width, for the register file that comes with it, and by the JIT that allocates it:
  * <ul>
  *   <li>512-bit vectors (AVX-512, 32 registers): 6 x 4 vectors, 24 accumulators + 4 of B + 1 broadcast;</li>
- *   <li>narrower (AVX2 and SSE, 16 registers): 4 x 3 vectors, 12 + 3 + 1, so nothing spills (the 4 x 4
- *       tile that suits AVX-512 needs all 16 for its accumulators and ran at 42 % of AVX2's FMA peak).</li>
+ *   <li>narrower (AVX2 and SSE, 16 registers), on Java 17: 4 x 3 vectors, 12 + 3 + 1 (the 4 x 4 tile that suits
+ *       AVX-512 needs all 16 for its accumulators and ran at 42 % of AVX2's FMA peak);</li>
+ *   <li>narrower, on later JDKs: 5 x 2 vectors, 10 + 2 and up to 5 broadcasts, with A packed too. The C2 of JDK 25
+ *       loads two broadcasts of the 4 x 3 kernel ahead of their fmas, has no register left for two accumulators and
+ *       keeps them on the stack: a GEMM of 128 x 960 x 3200 on one core ran at 28 GFLOPS instead of 86-89 on Java
+ *       17, a Kodak encode took 681 ms instead of 258 (AVX-512 EPYC with {@code -XX:UseAVX=2}, FMA peak 115
+ *       GFLOPS). The 5 x 2 tile has room for all five broadcasts at once: 87-88 GFLOPS on JDK 25, but 76-81 on Java
+ *       17, whose C2 keeps range checks on A and B in its loop. {@code -Daeic.gemm.tile=4x3} or {@code 5x2} picks
+ *       one (the tests run both).</li>
  * </ul>
  * Every tile, those at the edges included (through zero-padded copies), updates each element of C with one
  * fma chain in ascending k, so the tile shape never changes a bit.
@@ -22,11 +29,13 @@ final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final boolean WIDE = L >= 16;
-    private static final int MR = WIDE ? 6 : 4;
-    private static final boolean FOUR = WIDE; // vectors per tile row: 4, else 3
-    private static final int NR = (FOUR ? 4 : 3) * L;
+    /** The narrow 5 x 2 tile, A packed (else 4 x 3, A read in place). */
+    private static final boolean FIVE_BY_TWO = !WIDE && System.getProperty("aeic.gemm.tile",
+            Runtime.version().feature() <= 17 ? "4x3" : "5x2").equals("5x2");
+    private static final int MR = WIDE ? 6 : FIVE_BY_TWO ? 5 : 4;
+    private static final int NR = (WIDE ? 4 : FIVE_BY_TWO ? 2 : 3) * L;
     private static final int KC = 128;
-    private static final int NC = WIDE ? 512 : 768; // a multiple of NR
+    private static final int NC = WIDE ? 512 : 768; // a multiple of NR: 64; 24 or 16
     /**
      * Whether a k-block of B is packed, tile after tile, before the rows of A go over it (the narrow tile only): a
      * tile's rows of vectors then follow one another in memory, and the 4 x 3 kernel ran at 89-95 GFLOPS instead of
@@ -35,6 +44,8 @@ final class VectorGemm implements GemmKernel {
      * reads 256 bytes of each row at a time, and packing made it 0-15 % slower.
      */
     private static final boolean PACK_B = !WIDE;
+    /** Whether each row group's MR rows of a k-block of A are packed, k after k (the 5 x 2 tile): one index for all. */
+    private static final boolean PACK_A = FIVE_BY_TWO;
     private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
 
     /**
@@ -287,19 +298,27 @@ final class VectorGemm implements GemmKernel {
                     float[] ta = a;
                     int ai = aOff + i * lda + k0;
                     int la = lda;
-                    if (rows < MR) {
+                    if (PACK_A) {
+                        s = s != null ? s : SCRATCH.get();
+                        packRows(a, ai, lda, rows, kc, s.a);
+                        ta = s.a;
+                        ai = 0;
+                        la = MR;
+                    } else if (rows < MR) {
                         s = s != null ? s : SCRATCH.get();
                         copyPadded(a, ai, lda, rows, kc, s.a, kc);
                         java.util.Arrays.fill(s.a, rows * kc, MR * kc, 0f);
                         ta = s.a;
                         ai = 0;
                         la = kc;
+                    }
+                    if (rows < MR) {
                         for (int j = j0; j < jFull; j += NR) {
                             edgeTile(from, rows, NR, kc, ta, ai, la, tb, tOff + j * tStep, tld, c, ci + j, ldc, s.c);
                         }
                     } else {
                         for (int j = j0; j < jFull; j += NR) {
-                            micro(from, kc, a, ai, lda, tb, tOff + j * tStep, tld, c, ci + j, ldc);
+                            micro(from, kc, ta, ai, la, tb, tOff + j * tStep, tld, c, ci + j, ldc);
                         }
                     }
                     if (cols > 0) {
@@ -363,6 +382,20 @@ final class VectorGemm implements GemmKernel {
         final float[] panel = PACK_B ? new float[KC * NC] : null;
     }
 
+    /** Rows {@code [0, rows)} of A by k, MR values per k ({@code packed[kk * MR + r]}), zeros for rows from {@code rows}. */
+    private static void packRows(float[] a, int at, int lda, int rows, int kc, float[] packed) {
+        for (int r = 0; r < rows; r++) {
+            for (int kk = 0, src = at + r * lda; kk < kc; kk++) {
+                packed[kk * MR + r] = a[src + kk];
+            }
+        }
+        for (int r = rows; r < MR; r++) {
+            for (int kk = 0; kk < kc; kk++) {
+                packed[kk * MR + r] = 0f;
+            }
+        }
+    }
+
     /** {@code rows x cols} of {@code src} into the top left of {@code dst} (row stride {@code ldd}), zeros right of them. */
     private static void copyPadded(float[] src, int at, int lds, int rows, int cols, float[] dst, int ldd) {
         for (int r = 0; r < rows; r++) {
@@ -399,6 +432,8 @@ final class VectorGemm implements GemmKernel {
         int lds = from != null ? NR : ldc;
         if (WIDE) {
             micro6x4(kc, a, ai, lda, b, bi, ldb, s, si, lds, c, ci, ldc);
+        } else if (FIVE_BY_TWO) {
+            micro5x2(kc, a, ai, b, bi, s, si, lds, c, ci, ldc); // A and B packed
         } else {
             micro4x3(kc, a, ai, lda, b, bi, ldb, s, si, lds, c, ci, ldc);
         }
@@ -430,6 +465,28 @@ final class VectorGemm implements GemmKernel {
         c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L); c33.intoArray(c,c3+3*L);
         c40.intoArray(c,c4); c41.intoArray(c,c4+L); c42.intoArray(c,c4+2*L); c43.intoArray(c,c4+3*L);
         c50.intoArray(c,c5); c51.intoArray(c,c5+L); c52.intoArray(c,c5+2*L); c53.intoArray(c,c5+3*L);
+    }
+    private static void micro5x2(int kc, float[] a, int ai, float[] b, int bi,
+                                 float[] s, int si, int lds, float[] c, int ci, int ldc) {
+        int c1=ci+ldc,c2=c1+ldc,c3=c2+ldc,c4=c3+ldc;
+        int s0=si,s1=s0+lds,s2=s1+lds,s3=s2+lds,s4=s3+lds;
+        FloatVector c00=FloatVector.fromArray(S,s,s0), c01=FloatVector.fromArray(S,s,s0+L);
+        FloatVector c10=FloatVector.fromArray(S,s,s1), c11=FloatVector.fromArray(S,s,s1+L);
+        FloatVector c20=FloatVector.fromArray(S,s,s2), c21=FloatVector.fromArray(S,s,s2+L);
+        FloatVector c30=FloatVector.fromArray(S,s,s3), c31=FloatVector.fromArray(S,s,s3+L);
+        FloatVector c40=FloatVector.fromArray(S,s,s4), c41=FloatVector.fromArray(S,s,s4+L);
+        int ak=ai, bk=bi; // A packed, MR values per k; B packed, rows NR apart
+        for (int kk=0;kk<kc;kk++,ak+=MR,bk+=NR){
+          FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L);
+          FloatVector x=FloatVector.broadcast(S,a[ak]); c00=x.fma(b0,c00); c01=x.fma(b1,c01);
+          x=FloatVector.broadcast(S,a[ak+1]); c10=x.fma(b0,c10); c11=x.fma(b1,c11);
+          x=FloatVector.broadcast(S,a[ak+2]); c20=x.fma(b0,c20); c21=x.fma(b1,c21);
+          x=FloatVector.broadcast(S,a[ak+3]); c30=x.fma(b0,c30); c31=x.fma(b1,c31);
+          x=FloatVector.broadcast(S,a[ak+4]); c40=x.fma(b0,c40); c41=x.fma(b1,c41);
+        }
+        c00.intoArray(c,ci); c01.intoArray(c,ci+L); c10.intoArray(c,c1); c11.intoArray(c,c1+L);
+        c20.intoArray(c,c2); c21.intoArray(c,c2+L); c30.intoArray(c,c3); c31.intoArray(c,c3+L);
+        c40.intoArray(c,c4); c41.intoArray(c,c4+L);
     }
     private static void micro4x3(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
                                  float[] s, int si, int lds, float[] c, int ci, int ldc) {
