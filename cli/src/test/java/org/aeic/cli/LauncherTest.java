@@ -109,6 +109,26 @@ class LauncherTest {
         return mode.contains("[always]") || mode.contains("[madvise]");
     }
 
+    /**
+     * -Daeic.fma=hardware (the codec then skips a JMX query) only where /proc/cpuinfo shows FMA3 and AVX and no JVM
+     * option of the user's touches UseFMA or UseAVX.
+     */
+    @Test
+    void theFmaInstructionIsVouchedForOnlyByTheCpuFlagsWithNoOptionAgainstIt() throws Exception {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        String flags = Files.isReadable(cpuinfo) ? Files.readAllLines(cpuinfo).stream()
+                .filter(l -> l.startsWith("flags")).findFirst().orElse("") + " " : "";
+        boolean fma = flags.contains(" fma ") && flags.contains(" avx ");
+        assertEquals(fma, line(run(Map.of(), "decompress", "x.aeic"), "jvm").contains("-Daeic.fma=hardware"));
+        assertEquals(fma, line(run(Map.of(), "eval"), "jvm").contains("-Daeic.fma=hardware"));
+        for (Map<String, String> env : List.of(Map.of("AEIC_JAVA_OPTS", "-XX:-UseFMA"),
+                Map.of("AEIC_JAVA_OPTS", "-Xmx1g -XX:UseAVX=2"), Map.of("JDK_JAVA_OPTIONS", "-XX:UseAVX=0"))) {
+            Run r = run(env, "decompress", "x.aeic");
+            assertEquals(0, r.code(), r.err());
+            assertFalse(line(r, "jvm").contains("-Daeic.fma="), env + ": " + line(r, "jvm"));
+        }
+    }
+
     @Test
     void tunablesOfTheUsersAreKept() throws Exception {
         Run r = run(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=1"), "decompress", "x.aeic");

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link TestModels}), {@code <kind>-input.aeic} ({@code input.png} coded at quality 1.5, between the model's two
  * levels, so the interpolated tables are pinned too) and {@code <kind>-expected.png} (that stream decoded). Checked
  * here with 1, 2 and 3 threads and, in forked JVMs, with C1 only ({@code -XX:TieredStopAtLevel=1}), 256-bit vectors
- * on x86 ({@code -XX:UseAVX=2}: the GEMM's AVX2 tiles, 4x3 and 5x2, where the machine has AVX-512), the interpreter
+ * on x86 ({@code -XX:UseAVX=2}: the GEMM's AVX2 tiles, 4x3 and 5x2, where the machine has AVX-512; {@code
+ * -XX:-UseFMA}: no fma instruction, the portable GEMM with an emulated fma), the interpreter
  * only ({@code -Xint}), the portable GEMM and the Vector API GEMM, and under a JDK 25 when {@code /usr/lib/jvm} has
  * one. The surefire execution {@code plain-jvm} runs all of it again in a JVM without the Vector API. Regenerate
  * with {@code -Daeic.regenerateGolden=true}, as {@link GoldenStreamTest}.
@@ -145,6 +146,8 @@ class EntropyModelDeterminismTest {
         if (System.getProperty("os.arch").matches("amd64|x86_64")) { // 256-bit vectors: AVX2's 4x3 and 5x2 tiles
             runs.add(List.of(java, "-XX:UseAVX=2", "--add-modules", "jdk.incubator.vector"));
             runs.add(List.of(java, "-XX:UseAVX=2", "-Daeic.gemm.tile=5x2", "--add-modules", "jdk.incubator.vector"));
+            // as on a CPU without FMA3: the fma emulated (the JVM's own flag, so that its detection is tested too)
+            runs.add(List.of(java, "-XX:-UseFMA", "--add-modules", "jdk.incubator.vector"));
         }
         for (Path jdk : otherJdks()) {
             runs.add(List.of(jdk.resolve("bin").resolve("java").toString(), "--add-modules", "jdk.incubator.vector"));

@@ -19,7 +19,7 @@ public final class GoldenCheck {
         String problem = check(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
                 Double.parseDouble(args[4]), 1);
         System.out.println(problem.isEmpty() ? "same bits (" + Runtime.version() + ", GEMM "
-                + org.aeic.codec.tensor.Gemm.kernelName() + ")" : problem);
+                + org.aeic.codec.tensor.Gemm.kernelDescription() + ")" : problem);
         System.exit(problem.isEmpty() ? 0 : 1);
     }
 

@@ -26,7 +26,9 @@ public final class Gemm {
 
     private static GemmKernel select() {
         String forced = System.getProperty("aeic.gemm", "");
-        if (!forced.equals("scalar") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        // without an fma instruction the Vector API's fma runs a Java fallback, hundreds of times slower
+        if (!forced.equals("scalar") && FusedMultiplyAdd.IN_HARDWARE
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 return (GemmKernel) Class.forName("org.aeic.codec.tensor.VectorGemm")
                         .getDeclaredConstructor().newInstance();
@@ -55,7 +57,8 @@ public final class Gemm {
 
     /** The kernel and its register tile, e.g. "vector, 6x4x16 tile" (rows x vectors x floats), for reports. */
     public static String kernelDescription() {
-        return KERNEL instanceof ScalarGemm ? "scalar" : "vector, " + VectorGemm.tile() + " tile";
+        return KERNEL instanceof ScalarGemm ? FusedMultiplyAdd.IN_HARDWARE ? "scalar" : "scalar, fma emulated"
+                : "vector, " + VectorGemm.tile() + " tile";
     }
 
     /** {@code C[m x n] += A[m x k] * B[k x n]}, on the calling thread only. */

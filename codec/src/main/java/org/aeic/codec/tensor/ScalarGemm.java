@@ -1,7 +1,8 @@
 package org.aeic.codec.tensor;
 
 /**
- * Portable GEMM for JVMs without the Vector API. The inner loop is an element-wise fused
+ * Portable GEMM for JVMs without the Vector API, or without an fma instruction (then with {@link FusedMultiplyAdd}'s
+ * emulation, the same bits). The inner loop is an element-wise fused
  * multiply-add over two arrays indexed alike ({@code ct[j] = fma(av, br[j], ct[j])}): C2 vectorises
  * that form, but not one whose two arrays sit at different offsets (they might overlap), which made
  * the straightforward loop about 10 times slower. So each k-block of B is packed into row arrays and
@@ -74,18 +75,23 @@ final class ScalarGemm implements GemmKernel {
     /** {@code ct[j] += av * br[j]} (fused), the loop C2 turns into vector FMAs. */
     private static void fmaRow(float av, float[] br, float[] ct, int nc) {
         for (int j = 0; j < nc; j++) {
-            ct[j] = Math.fma(av, br[j], ct[j]);
+            ct[j] = fma(av, br[j], ct[j]);
         }
+    }
+
+    /** {@code Math.fma}, or its emulation where the JVM has no instruction for it (the same bits). */
+    private static float fma(float a, float b, float c) {
+        return FusedMultiplyAdd.IN_HARDWARE ? Math.fma(a, b, c) : FusedMultiplyAdd.of(a, b, c);
     }
 
     private static void fmaRows(float a0, float a1, float a2, float a3, float[] br, float[] c0, float[] c1,
                                 float[] c2, float[] c3, int nc) {
         for (int j = 0; j < nc; j++) {
             float bj = br[j];
-            c0[j] = Math.fma(a0, bj, c0[j]);
-            c1[j] = Math.fma(a1, bj, c1[j]);
-            c2[j] = Math.fma(a2, bj, c2[j]);
-            c3[j] = Math.fma(a3, bj, c3[j]);
+            c0[j] = fma(a0, bj, c0[j]);
+            c1[j] = fma(a1, bj, c1[j]);
+            c2[j] = fma(a2, bj, c2[j]);
+            c3[j] = fma(a3, bj, c3[j]);
         }
     }
 
