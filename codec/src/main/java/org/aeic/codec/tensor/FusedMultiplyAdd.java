@@ -31,10 +31,17 @@ final class FusedMultiplyAdd {
             return true;
         }
         try {
+            return VmOptions.useFma();
+        } catch (RuntimeException | LinkageError e) {
+            return true; // not HotSpot, or a runtime without jdk.management: nothing to go by
+        }
+    }
+
+    /** The JMX query, in a class of its own: a runtime without jdk.management fails it here, where that is caught. */
+    private static final class VmOptions {
+        static boolean useFma() {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             return vm == null || !vm.getVMOption("UseFMA").getValue().equals("false");
-        } catch (RuntimeException | LinkageError e) {
-            return true; // not HotSpot, or no jdk.management: nothing to go by
         }
     }
 
