@@ -131,7 +131,7 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             return new String[] {"aeic " + AeicVersion.VERSION + " (GEMM: "
-                    + org.aeic.codec.tensor.Gemm.kernelDescription() + ")"};
+                    + org.aeic.codec.CodingKernel.description() + ")"};
         }
     }
 }

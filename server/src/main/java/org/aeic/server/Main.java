@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aeic.codec.CodingKernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -187,10 +188,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         System.out.printf("aeic-server listening on http://%s:%d/ (%d workers, queue %d, max %d pixels, %d bytes"
-                        + " per upload, memory budget %d MiB; %s kernel%s)%n", config.host(), server.port(),
+                        + " per upload, memory budget %d MiB; GEMM: %s%s)%n", config.host(), server.port(),
                 config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
-                config.effectiveMemoryBudget() >> 20, vector ? "Vector API" : "portable",
-                vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
+                config.effectiveMemoryBudget() >> 20, CodingKernel.description(), CodingKernel.fmaEmulated()
+                        ? ": this JVM has no fma instruction (an x86 CPU without FMA3, or -XX:UseAVX=0 or -XX:-UseFMA),"
+                        + " coding is about 20 times slower: raise --timeout-per-megapixel"
+                        : vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
         System.out.printf("aeic-server: images are kept in %s; uploads %s%n", imageStore.describe(),
                 uploadToken == null || uploadToken.isEmpty() ? "need no token (set --upload-token to require one)"
                         : "need the upload token");
