@@ -192,7 +192,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
                 config.effectiveMemoryBudget() >> 20, CodingKernel.description(), CodingKernel.fmaEmulated()
                         ? ": this JVM has no fma instruction (an x86 CPU without FMA3, or -XX:UseAVX=0 or -XX:-UseFMA),"
-                        + " coding is about 20 times slower: raise --timeout-per-megapixel"
+                        + " coding takes about 80 times as long: raise --timeout-per-megapixel"
                         : vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
         System.out.printf("aeic-server: images are kept in %s; uploads %s%n", imageStore.describe(),
                 uploadToken == null || uploadToken.isEmpty() ? "need no token (set --upload-token to require one)"
