@@ -60,9 +60,9 @@ final class FusedMultiplyAdd {
         }
         double v = s - p;
         double e = (p - (s - v)) + (c - v); // exactly p + c - s
-        // rounded to odd without a branch (whether e is zero, and its sign, vary from one call to the next: as
-        // branches they were mispredicted half the time): the double truncated toward zero, then its last bit set
-        // where the sum was inexact
+        // rounded to odd without a branch (whether e is zero, and its sign, vary from one call to the next: with
+        // branches on them kodim01 took 75.8 s to compress, without 17.9 s): the double truncated toward zero, then
+        // its last bit set where the sum was inexact
         long bits = Double.doubleToRawLongBits(s);
         long eBits = Double.doubleToRawLongBits(e);
         long magnitude = eBits << 1;
