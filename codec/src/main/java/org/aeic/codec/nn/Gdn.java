@@ -106,8 +106,7 @@ public final class Gdn implements Layer {
         ColumnStep step = inference();
         int blocks = (n + BLOCK - 1) / BLOCK;
         // blocks claimed as threads come free
-        ClaimedTasks.run(blocks, () -> null, (blk, none) -> step.apply(x.data, n, blk * BLOCK,
-                Math.min(n, (blk + 1) * BLOCK)));
+        ClaimedTasks.run(blocks, blk -> step.apply(x.data, n, blk * BLOCK, Math.min(n, (blk + 1) * BLOCK)));
         return x;
     }
 

@@ -19,6 +19,11 @@ public final class ClaimedTasks {
     private ClaimedTasks() {
     }
 
+    /** Runs {@code task} for every index below {@code n}, as below, for tasks that need no scratch. */
+    public static void run(int n, java.util.function.IntConsumer task) {
+        run(n, () -> null, (i, none) -> task.accept(i));
+    }
+
     /**
      * Runs {@code task} for every index below {@code n}, on at most {@link Gemm#parallelism()} threads; each makes its
      * {@code scratch} once, before its first task.

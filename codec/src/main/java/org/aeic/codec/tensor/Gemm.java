@@ -57,8 +57,13 @@ public final class Gemm {
 
     /** The kernel and its register tile, e.g. "vector, 6x4x16 tile" (rows x vectors x floats), for reports. */
     public static String kernelDescription() {
-        return KERNEL instanceof ScalarGemm ? FusedMultiplyAdd.IN_HARDWARE ? "scalar" : "scalar, fma emulated"
+        return KERNEL instanceof ScalarGemm ? fmaEmulated() ? "scalar, fma emulated" : "scalar"
                 : "vector, " + VectorGemm.tile() + " tile";
+    }
+
+    /** Whether the JVM has no fma instruction to use, so the portable kernel emulates it ({@link FusedMultiplyAdd}). */
+    public static boolean fmaEmulated() {
+        return !FusedMultiplyAdd.IN_HARDWARE;
     }
 
     /** {@code C[m x n] += A[m x k] * B[k x n]}, on the calling thread only. */
