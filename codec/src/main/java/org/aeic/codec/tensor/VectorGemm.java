@@ -332,15 +332,22 @@ final class VectorGemm implements GemmKernel {
     /**
      * Columns {@code [0, cols)} of {@code kc} rows of B (at {@code at}, rows {@code ldb} apart) as tiles of NR columns
      * one after the other, each {@code kc} rows of NR: the tile at column j (a multiple of NR) from
-     * {@code panel[j * kc]}, the last one zero-padded to NR columns.
+     * {@code panel[j * kc]}, the last one zero-padded to NR columns. A tile at a time, written in order, by vector
+     * copies rather than row by row with an arraycopy of NR floats per tile: the last transposed convolution of a
+     * decode, whose product has few rows (75) for the columns it packs, took 10-15 % less time on AVX2 (paired runs in
+     * both orders); a whole analysis transform or decode 1-3 % less, within the noise of those runs.
      */
     private static void packPanel(float[] b, int at, int ldb, int kc, int cols, float[] panel) {
         int full = cols / NR * NR;
+        for (int j = 0; j < full; j += NR) {
+            for (int kk = 0, src = at + j, dst = j * kc; kk < kc; kk++, src += ldb, dst += NR) {
+                for (int q = 0; q < NR; q += L) {
+                    FloatVector.fromArray(S, b, src + q).intoArray(panel, dst + q);
+                }
+            }
+        }
         for (int kk = 0; kk < kc; kk++) {
             int src = at + kk * ldb;
-            for (int j = 0; j < full; j += NR) {
-                System.arraycopy(b, src + j, panel, j * kc + kk * NR, NR);
-            }
             if (full < cols) {
                 int dst = full * kc + kk * NR;
                 System.arraycopy(b, src + full, panel, dst, cols - full);
