@@ -62,10 +62,24 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     double requestTimeout;
 
-    @Option(names = "--timeout-per-megapixel", defaultValue = "${env:AEIC_TIMEOUT_PER_MEGAPIXEL:-20}",
+    @Option(names = "--timeout-per-megapixel", defaultValue = "${env:AEIC_TIMEOUT_PER_MEGAPIXEL}",
             paramLabel = "SECONDS", description = "what each million pixels add to the deadline"
-                    + " [AEIC_TIMEOUT_PER_MEGAPIXEL]. Default: ${DEFAULT-VALUE}")
-    double timeoutPerMegapixel;
+                    + " [AEIC_TIMEOUT_PER_MEGAPIXEL]. Default: " + TIMEOUT_PER_MEGAPIXEL + ", or "
+                    + TIMEOUT_PER_MEGAPIXEL_EMULATED_FMA + " where the JVM has no fma instruction")
+    Double timeoutPerMegapixel;
+
+    /** Seconds per million pixels by default: some 20 times what an upload takes with the Vector API on 2 cores. */
+    static final int TIMEOUT_PER_MEGAPIXEL = 20;
+    /**
+     * By default where the fma is emulated (an x86 CPU without FMA3, or -XX:-UseFMA): coding kodim01 took 70-90 times
+     * as long there (an upload about 100 s on 2 cores, a 504 after 38 s under the default above).
+     */
+    static final int TIMEOUT_PER_MEGAPIXEL_EMULATED_FMA = 40 * TIMEOUT_PER_MEGAPIXEL;
+
+    /** The deadline's seconds per million pixels: the one asked for, else the default for this JVM's kernel. */
+    static double timeoutPerMegapixel(Double asked, boolean fmaEmulated) {
+        return asked != null ? asked : fmaEmulated ? TIMEOUT_PER_MEGAPIXEL_EMULATED_FMA : TIMEOUT_PER_MEGAPIXEL;
+    }
 
     @Option(names = "--body-timeout", defaultValue = "${env:AEIC_BODY_TIMEOUT:-10}", paramLabel = "SECONDS",
             description = "time for a request body, plus 1 s for every --body-min-rate bytes received; a slower"
@@ -136,7 +150,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, maxUploadBytes, maxPixels, workers, queueLength,
-                    Math.round(admissionWait * 1000), Math.round(requestTimeout * 1000), Math.round(timeoutPerMegapixel * 1000),
+                    Math.round(admissionWait * 1000), Math.round(requestTimeout * 1000),
+                    Math.round(timeoutPerMegapixel(timeoutPerMegapixel, CodingKernel.fmaEmulated()) * 1000),
                     Math.round(bodyTimeout * 1000), bodyMinRate, Math.round(idleTimeout * 1000),
                     memoryBudget << 20, Math.round(shutdownGrace * 1000));
         } catch (IllegalArgumentException e) {
@@ -192,7 +207,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
                 config.effectiveMemoryBudget() >> 20, CodingKernel.description(), CodingKernel.fmaEmulated()
                         ? ": this JVM has no fma instruction (an x86 CPU without FMA3, or -XX:UseAVX=0 or -XX:-UseFMA),"
-                        + " coding takes about 80 times as long: raise --timeout-per-megapixel"
+                        + " coding takes about 80 times as long; deadline " + config.requestTimeoutMs() / 1000
+                        + " s + " + config.timeoutPerMegapixelMs() / 1000 + " s per megapixel"
                         : vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
         System.out.printf("aeic-server: images are kept in %s; uploads %s%n", imageStore.describe(),
                 uploadToken == null || uploadToken.isEmpty() ? "need no token (set --upload-token to require one)"

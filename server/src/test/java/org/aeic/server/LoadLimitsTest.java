@@ -120,6 +120,14 @@ class LoadLimitsTest {
     }
 
     @Test
+    void deadlinePerMegapixelGrowsWhereTheFmaIsEmulatedUnlessOneIsAskedFor() {
+        assertEquals(20.0, Main.timeoutPerMegapixel(null, false));
+        assertEquals(800.0, Main.timeoutPerMegapixel(null, true));
+        assertEquals(5.0, Main.timeoutPerMegapixel(5.0, true));
+        assertEquals(0.0, Main.timeoutPerMegapixel(0.0, false));
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         StringWriter out = new StringWriter();
         int code = Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
@@ -128,6 +136,7 @@ class LoadLimitsTest {
         for (String want : new String[] {"--port", "AEIC_PORT", "Default: 8080", "--max-upload-bytes",
             "Default: 67108864", "--max-pixels", "Default: 12582912", "--workers", "AEIC_WORKERS",
             "--queue-length", "Default: 16", "--request-timeout", "Default: 30", "--timeout-per-megapixel",
+            "Default: 20, or 800 where the JVM has no fma instruction",
             "--body-timeout", "--body-min-rate", "--idle-timeout", "--memory-budget", "--shutdown-grace"}) {
             assertTrue(help.contains(want), "help lacks " + want + ":\n" + help);
         }
