@@ -87,6 +87,9 @@ class LauncherTest {
         int kernel = jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::micro*,0.01");
         assertTrue(kernel > jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::*,0.1"), jvm);
         assertTrue(jvm.contains("-XX:CompileCommand=BackgroundCompilation,org.aeic.codec.tensor.VectorGemm::micro*,false"), jvm);
+        int pack = jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::packPanel,0.01");
+        assertTrue(pack > jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::*,0.1"), jvm);
+        assertTrue(jvm.contains("-XX:CompileCommand=BackgroundCompilation,org.aeic.codec.tensor.VectorGemm::packPanel,false"), jvm);
         assertEquals("compress a b.png -o x.aeic", line(r, "args"));
         assertTrue(line(r, "GLIBC_TUNABLES").contains("glibc.malloc.trim_threshold="), r.out());
         assertEquals(hugePagesOn(), jvm.contains("-XX:+UseTransparentHugePages"), jvm);

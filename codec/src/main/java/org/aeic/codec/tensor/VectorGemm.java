@@ -98,6 +98,14 @@ final class VectorGemm implements GemmKernel {
             square(b, 0, c, 0, L + i % 2);
             scaleBySqrt(c, 0, b, 0, L + i % 2, i % 4 < 2);
         }
+        // the packing of B on small panels (a tile and a tail), so that C2 compiles it before the shapes below pack
+        // panels of 129 x 769 floats: in the Vector API's fallback those added 0.1 s of CPU to a one-shot compress
+        if (PACK_B) {
+            float[] panel = SCRATCH.get().panel;
+            for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
+                packPanel(b, 0, NR + 1, 2, NR + 1, panel);
+            }
+        }
         for (int i = 0; i < WARM_UP_CALLS; i++) {
             int[] s = i % 32 == 31 ? large : shapes[i % shapes.length];
             int mode = i / shapes.length % 3; // C +=, C = and C = rows +
