@@ -71,8 +71,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Seconds per million pixels by default: some 20 times what an upload takes with the Vector API on 2 cores. */
     static final int TIMEOUT_PER_MEGAPIXEL = 20;
     /**
-     * By default where the fma is emulated (an x86 CPU without FMA3, or -XX:-UseFMA): coding kodim01 took 70-90 times
-     * as long there (an upload about 100 s on 2 cores, a 504 after 38 s under the default above).
+     * By default where the fma is emulated (an x86 CPU without FMA3, or -XX:-UseFMA): a warm encode of kodim01 took
+     * 70-90 times as long there, and its upload 36.9 s on 2 cores, against the 37.9 s that the default above gives
+     * it (one such upload got 504).
      */
     static final int TIMEOUT_PER_MEGAPIXEL_EMULATED_FMA = 40 * TIMEOUT_PER_MEGAPIXEL;
 

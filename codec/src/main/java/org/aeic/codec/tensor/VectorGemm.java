@@ -342,7 +342,7 @@ final class VectorGemm implements GemmKernel {
      * one after the other, each {@code kc} rows of NR: the tile at column j (a multiple of NR) from
      * {@code panel[j * kc]}, the last one zero-padded to NR columns. A tile at a time, written in order, by vector
      * copies rather than row by row with an arraycopy of NR floats per tile: the last transposed convolution of a
-     * decode, whose product has few rows (75) for the columns it packs, took 10-15 % less time on AVX2 (paired runs in
+     * decode, whose products have few rows (15: 3 channels x 5 taps) for the columns they pack, took 10-15 % less time on AVX2 (paired runs in
      * both orders); a whole analysis transform or decode 1-3 % less, within the noise of those runs.
      */
     private static void packPanel(float[] b, int at, int ldb, int kc, int cols, float[] panel) {
