@@ -298,7 +298,7 @@ final class VectorGemm implements GemmKernel {
                     eb = s.panel;
                     eOff = (jFull - j0) * kc;
                 } else if (cols > 0) {
-                    copyPadded(b, bOff + k0 * ldb + jFull, ldb, kc, cols, s.b, NR);
+                    copyPadded(b, bOff + k0 * ldb + jFull, ldb, kc, cols, s.b, 0, NR);
                     eb = s.b;
                 }
                 for (int i = 0; i < m; i += MR) {
@@ -317,7 +317,7 @@ final class VectorGemm implements GemmKernel {
                         la = MR;
                     } else if (rows < MR) {
                         s = s != null ? s : SCRATCH.get();
-                        copyPadded(a, ai, lda, rows, kc, s.a, kc);
+                        copyPadded(a, ai, lda, rows, kc, s.a, 0, kc);
                         java.util.Arrays.fill(s.a, rows * kc, MR * kc, 0f);
                         ta = s.a;
                         ai = 0;
@@ -345,8 +345,8 @@ final class VectorGemm implements GemmKernel {
      * one after the other, each {@code kc} rows of NR: the tile at column j (a multiple of NR) from
      * {@code panel[j * kc]}, the last one zero-padded to NR columns. A tile at a time, written in order, by vector
      * copies rather than row by row with an arraycopy of NR floats per tile: the last transposed convolution of a
-     * decode, whose products have few rows (15: 3 channels x 5 taps) for the columns they pack, took 10-15 % less time on AVX2 (paired runs in
-     * both orders); a whole analysis transform or decode 1-3 % less, within the noise of those runs.
+     * decode, whose products have few rows (15: 3 channels x 5 taps) for the columns they pack, took 10-15 % less
+     * time on AVX2 (paired runs in both orders); a whole analysis transform or decode 1-3 % less, within the noise.
      */
     private static void packPanel(float[] b, int at, int ldb, int kc, int cols, float[] panel) {
         int full = cols / NR * NR;
@@ -357,13 +357,8 @@ final class VectorGemm implements GemmKernel {
                 }
             }
         }
-        for (int kk = 0; kk < kc; kk++) {
-            int src = at + kk * ldb;
-            if (full < cols) {
-                int dst = full * kc + kk * NR;
-                System.arraycopy(b, src + full, panel, dst, cols - full);
-                java.util.Arrays.fill(panel, dst + cols - full, dst + NR, 0f);
-            }
+        if (full < cols) {
+            copyPadded(b, at + full, ldb, kc, cols - full, panel, full * kc, NR);
         }
     }
 
@@ -414,11 +409,14 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** {@code rows x cols} of {@code src} into the top left of {@code dst} (row stride {@code ldd}), zeros right of them. */
-    private static void copyPadded(float[] src, int at, int lds, int rows, int cols, float[] dst, int ldd) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(src, at + r * lds, dst, r * ldd, cols);
-            java.util.Arrays.fill(dst, r * ldd + cols, (r + 1) * ldd, 0f);
+    /**
+     * {@code rows x cols} of {@code src} into {@code dst} from {@code to} (row stride {@code ldd}), zeros right of them
+     * up to {@code ldd} columns.
+     */
+    private static void copyPadded(float[] src, int at, int lds, int rows, int cols, float[] dst, int to, int ldd) {
+        for (int r = 0, d = to; r < rows; r++, d += ldd) {
+            System.arraycopy(src, at + r * lds, dst, d, cols);
+            java.util.Arrays.fill(dst, d + cols, d + ldd, 0f);
         }
     }
 
