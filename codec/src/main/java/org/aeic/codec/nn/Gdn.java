@@ -143,10 +143,7 @@ public final class Gdn implements Layer {
                 // an infinite or NaN square times a zero of gamma is NaN in the dense product: such a block (only a
                 // hostile stream's can have one) takes the dense product, so that every machine gives the same bits
                 if (split.sparse() != null && largest <= Float.MAX_VALUE) {
-                    for (int r = dense; r < c; r++) {
-                        java.util.Arrays.fill(s, r * ld, r * ld + nb, rowBeta[r]);
-                    }
-                    Gemm.sparse(split.sparse(), nb, x2, 0, ld, s, dense * ld, ld);
+                    Gemm.sparseFrom(rowBeta, dense, split.sparse(), nb, x2, 0, ld, s, dense * ld, ld);
                 } else if (dense < c) {
                     Gemm.productFrom(rowBeta, dense, c - dense, nb, c, split.sparseRows(), 0, c, x2, 0, ld, s,
                             dense * ld, ld);

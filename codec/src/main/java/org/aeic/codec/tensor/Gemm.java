@@ -114,7 +114,16 @@ public final class Gemm {
 
     /** {@code C[a.rows x n] += A * B} for a sparse A, on the calling thread (see {@link GemmKernel#sparse}). */
     public static void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        KERNEL.sparse(a, n, b, bOff, ldb, c, cOff, ldc);
+        KERNEL.sparse(a, null, 0, n, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C[a.rows x n] = r + A * B} for a sparse A, {@code r = rowStart[rOff + i]} for row i, on the calling thread:
+     * {@link #sparse} on a C whose rows hold those values.
+     */
+    public static void sparseFrom(float[] rowStart, int rOff, SparseRows a, int n, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc) {
+        KERNEL.sparse(a, rowStart, rOff, n, b, bOff, ldb, c, cOff, ldc);
     }
 
     /** {@code dst[dOff + i] += src[sOff + i]} for i below n: one IEEE addition each, in vectors where they run. */

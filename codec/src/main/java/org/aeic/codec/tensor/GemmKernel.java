@@ -45,9 +45,11 @@ interface GemmKernel {
      * {@code C[a.rows x n] += A * B[a.cols x n]} for an A given by its nonzeros: each element of C is one fma chain
      * over its row's nonzeros in ascending column order. That is {@link #gemm}'s chain without the products of A's
      * zeros, which add ±0 and so change no sum (a zero sum aside, which may come out with the other sign), as long
-     * as B is finite (0 times an infinity or NaN is NaN).
+     * as B is finite (0 times an infinity or NaN is NaN). With {@code rowStart}: {@code C = r + A * B} instead, row i's
+     * chains starting at {@code r = rowStart[rOff + i]} (GDN's beta), C only written.
      */
-    void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc);
+    void sparse(SparseRows a, float[] rowStart, int rOff, int n, float[] b, int bOff, int ldb, float[] c, int cOff,
+                int ldc);
 
     /** Whether {@link #sparse} beats {@link #gemm} on rows of A with this fraction of nonzeros. */
     default boolean sparseFaster(double density) {

@@ -54,7 +54,8 @@ final class ScalarGemm implements GemmKernel {
     }
 
     @Override
-    public void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    public void sparse(SparseRows a, float[] rowStart, int rOff, int n, float[] b, int bOff, int ldb, float[] c,
+                       int cOff, int ldc) {
         float[] ct = ROWS.get()[0];
         float[][] panel = a.cols() <= KC ? PANEL.get() : new float[a.cols()][NC];
         for (int j0 = 0; j0 < n; j0 += NC) {
@@ -63,7 +64,11 @@ final class ScalarGemm implements GemmKernel {
                 System.arraycopy(b, bOff + kk * ldb + j0, panel[kk], 0, nc);
             }
             for (int i = 0; i < a.rows(); i++) {
-                System.arraycopy(c, cOff + i * ldc + j0, ct, 0, nc);
+                if (rowStart == null) {
+                    System.arraycopy(c, cOff + i * ldc + j0, ct, 0, nc);
+                } else {
+                    java.util.Arrays.fill(ct, 0, nc, rowStart[rOff + i]);
+                }
                 for (int t = a.rowStart()[i]; t < a.rowStart()[i + 1]; t++) {
                     fmaRow(a.values()[t], panel[a.columns()[t]], ct, nc);
                 }

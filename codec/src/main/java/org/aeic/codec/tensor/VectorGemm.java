@@ -115,7 +115,7 @@ final class VectorGemm implements GemmKernel {
             run(mode > 0, mode == 2 ? starts : null, i % 3, s[0], s[1], s[2], a, 0, s[2], b, 0, s[1], c, 0, s[1]);
             add(c, 0, b, 0, 2 * L + i % L); // the transposed convolution's adds, a tail or none
             if (i % 4 == 0 && Gemm.sparseFaster(0)) { // GDN's sparse product: strips, single vectors and a tail
-                sparse(WARM_UP_SPARSE, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
+                sparse(WARM_UP_SPARSE, i % 8 == 0 ? starts : null, 1, 9 * L + 1, b, 0, 9 * L + 1, c, 0, 9 * L + 1);
             }
         }
     }
@@ -142,21 +142,31 @@ final class VectorGemm implements GemmKernel {
      * Strips of eight vectors of columns, outermost, so that the strip of B (a.cols x 8 vectors) stays in L1 while
      * every row of C goes through it: eight accumulators per row, one broadcast of a nonzero and eight loads of B per
      * eight fmas (four vectors per strip ran 20 % slower). Then single vectors, then one column at a time with scalar
-     * fmas (the same IEEE operation).
+     * fmas (the same IEEE operation). With row starts, each row's accumulators are loaded from a vector of its start
+     * instead of from C (GDN filled those rows of C with beta in a pass of its own: 6 % of the samples of an analysis
+     * outside its convolutions' GEMMs); loaded either way, as in {@link #micro}.
      */
     @Override
-    public void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    public void sparse(SparseRows a, float[] rowStart, int rOff, int n, float[] b, int bOff, int ldb, float[] c,
+                       int cOff, int ldc) {
         int[] start = a.rowStart();
         int[] columns = a.columns();
         float[] values = a.values();
+        float[] startVector = new float[L];
+        float[] s = rowStart != null ? startVector : c;
+        int step = rowStart != null ? 0 : L; // from one vector of the start to the next: the same one
         int j = 0;
         for (; j + 8 * L <= n; j += 8 * L) {
             for (int i = 0; i < a.rows(); i++) {
                 int ci = cOff + i * ldc + j;
-                FloatVector c0 = FloatVector.fromArray(S, c, ci), c1 = FloatVector.fromArray(S, c, ci + L);
-                FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L), c3 = FloatVector.fromArray(S, c, ci + 3 * L);
-                FloatVector c4 = FloatVector.fromArray(S, c, ci + 4 * L), c5 = FloatVector.fromArray(S, c, ci + 5 * L);
-                FloatVector c6 = FloatVector.fromArray(S, c, ci + 6 * L), c7 = FloatVector.fromArray(S, c, ci + 7 * L);
+                int si = rowStart != null ? fillStart(startVector, rowStart[rOff + i]) : ci;
+                FloatVector c0 = FloatVector.fromArray(S, s, si), c1 = FloatVector.fromArray(S, s, si + step);
+                FloatVector c2 = FloatVector.fromArray(S, s, si + 2 * step);
+                FloatVector c3 = FloatVector.fromArray(S, s, si + 3 * step);
+                FloatVector c4 = FloatVector.fromArray(S, s, si + 4 * step);
+                FloatVector c5 = FloatVector.fromArray(S, s, si + 5 * step);
+                FloatVector c6 = FloatVector.fromArray(S, s, si + 6 * step);
+                FloatVector c7 = FloatVector.fromArray(S, s, si + 7 * step);
                 for (int t = start[i]; t < start[i + 1]; t++) {
                     FloatVector x = FloatVector.broadcast(S, values[t]);
                     int bj = bOff + columns[t] * ldb + j;
@@ -182,7 +192,8 @@ final class VectorGemm implements GemmKernel {
         for (; j + L <= n; j += L) {
             for (int i = 0; i < a.rows(); i++) {
                 int ci = cOff + i * ldc + j;
-                FloatVector c0 = FloatVector.fromArray(S, c, ci);
+                FloatVector c0 = FloatVector.fromArray(S, s, rowStart != null ? fillStart(startVector,
+                        rowStart[rOff + i]) : ci);
                 for (int t = start[i]; t < start[i + 1]; t++) {
                     FloatVector bv = FloatVector.fromArray(S, b, bOff + columns[t] * ldb + j);
                     c0 = FloatVector.broadcast(S, values[t]).fma(bv, c0);
@@ -192,13 +203,19 @@ final class VectorGemm implements GemmKernel {
         }
         for (; j < n; j++) {
             for (int i = 0; i < a.rows(); i++) {
-                float acc = c[cOff + i * ldc + j];
+                float acc = rowStart != null ? rowStart[rOff + i] : c[cOff + i * ldc + j];
                 for (int t = start[i]; t < start[i + 1]; t++) {
                     acc = Math.fma(values[t], b[bOff + columns[t] * ldb + j], acc);
                 }
                 c[cOff + i * ldc + j] = acc;
             }
         }
+    }
+
+    /** Fills {@code v} with {@code value}; returns 0, where a load of it starts. */
+    private static int fillStart(float[] v, float value) {
+        java.util.Arrays.fill(v, value);
+        return 0;
     }
 
     /**

@@ -87,11 +87,48 @@ class GemmTest {
         Gemm.sparse(sparse, n, b, 2, ldb, fast, 1, ldc);
         assertArrayEquals(expected, fast, "kernel " + Gemm.kernelName());
         float[] portable = c0.clone();
-        new ScalarGemm().sparse(sparse, n, b, 2, ldb, portable, 1, ldc);
+        new ScalarGemm().sparse(sparse, null, 0, n, b, 2, ldb, portable, 1, ldc);
         assertArrayEquals(expected, portable, "portable kernel");
         float[] dense = c0.clone();
         Gemm.gemm(m, n, k, a, 0, k, b, 2, ldb, dense, 1, ldc);
         assertArrayEquals(dense, fast, "dense product");
+    }
+
+    /**
+     * C = r + A B for a sparse A (row i from rowStart[rOff + i], GDN's beta): the bits of the sparse C += A B on a C
+     * whose rows hold those values, whatever C held before (NaN here), in the kernel in use and the portable one;
+     * the padding between rows of C left alone.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1,5", "3,7,4", "5,73,128", "4,148,140", "9,300,33", "2,1100,20"})
+    void sparseProductFromRowStartsIsTheProductOnThoseRows(int m, int n, int k) {
+        Random r = new Random(m * 37L + n * 11L + k);
+        float[] a = random(m * k, r);
+        for (int i = 0; i < a.length; i++) {
+            if (r.nextInt(10) < 6) {
+                a[i] = 0f;
+            }
+        }
+        int ldb = n + 5;
+        int ldc = n + 3;
+        float[] b = random(2 + k * ldb, r);
+        float[] rowStart = random(m + 3, r);
+        SparseRows sparse = SparseRows.of(a, m, k);
+        float[] filled = new float[1 + m * ldc];
+        java.util.Arrays.fill(filled, Float.NaN);
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(filled, 1 + i * ldc, 1 + i * ldc + n, rowStart[2 + i]);
+        }
+        float[] expected = filled.clone();
+        new ScalarGemm().sparse(sparse, null, 0, n, b, 2, ldb, expected, 1, ldc);
+        float[] c0 = new float[filled.length];
+        java.util.Arrays.fill(c0, Float.NaN);
+        float[] fast = c0.clone();
+        Gemm.sparseFrom(rowStart, 2, sparse, n, b, 2, ldb, fast, 1, ldc);
+        assertArrayEquals(expected, fast, "kernel " + Gemm.kernelName());
+        float[] portable = c0.clone();
+        new ScalarGemm().sparse(sparse, rowStart, 2, n, b, 2, ldb, portable, 1, ldc);
+        assertArrayEquals(expected, portable, "portable kernel");
     }
 
     /**
