@@ -82,6 +82,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return asked != null ? asked : fmaEmulated ? TIMEOUT_PER_MEGAPIXEL_EMULATED_FMA : TIMEOUT_PER_MEGAPIXEL;
     }
 
+    /** Milliseconds as seconds for the start line: "30", "0.25" (whole seconds would show a 250 ms deadline as 0). */
+    static String seconds(long ms) {
+        return java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
+    }
+
     @Option(names = "--body-timeout", defaultValue = "${env:AEIC_BODY_TIMEOUT:-10}", paramLabel = "SECONDS",
             description = "time for a request body, plus 1 s for every --body-min-rate bytes received; a slower"
                     + " client gets 408 and is disconnected [AEIC_BODY_TIMEOUT]. Default: ${DEFAULT-VALUE}")
@@ -208,8 +213,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 config.workers(), config.queueLength(), config.maxPixels(), config.maxUploadBytes(),
                 config.effectiveMemoryBudget() >> 20, CodingKernel.description(), CodingKernel.fmaEmulated()
                         ? ": this JVM has no fma instruction (an x86 CPU without FMA3, or -XX:UseAVX=0 or -XX:-UseFMA),"
-                        + " coding takes about 80 times as long; deadline " + config.requestTimeoutMs() / 1000
-                        + " s + " + config.timeoutPerMegapixelMs() / 1000 + " s per megapixel"
+                        + " coding takes about 80 times as long; deadline " + seconds(config.requestTimeoutMs())
+                        + " s + " + seconds(config.timeoutPerMegapixelMs()) + " s per megapixel"
                         : vector ? "" : ": start java with --add-modules jdk.incubator.vector for faster coding");
         System.out.printf("aeic-server: images are kept in %s; uploads %s%n", imageStore.describe(),
                 uploadToken == null || uploadToken.isEmpty() ? "need no token (set --upload-token to require one)"

@@ -128,6 +128,14 @@ class LoadLimitsTest {
     }
 
     @Test
+    void startLineShowsADeadlineInSecondsWithoutLosingItsFraction() {
+        assertEquals("30", Main.seconds(30_000));
+        assertEquals("0.25", Main.seconds(250));
+        assertEquals("800", Main.seconds(800_000));
+        assertEquals("1.5", Main.seconds(1_500));
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         StringWriter out = new StringWriter();
         int code = Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
