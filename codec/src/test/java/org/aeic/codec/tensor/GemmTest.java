@@ -53,7 +53,8 @@ class GemmTest {
      * A sparse product is one fma chain per element of C over its row's nonzeros in ascending order, in the kernel
      * in use and in the portable one (strips of 8 vectors, single vectors and a scalar tail; more than a k-block of
      * columns of A; more columns than the portable kernel's block), with offsets and row strides; and with a C that
-     * starts nonzero and a finite B, it is the dense product's bits.
+     * starts nonzero and a finite B, it is the dense product's bits; C = r + A B (row starts, GDN's beta) is the same
+     * product on a C whose rows hold the starts.
      */
     @ParameterizedTest
     @CsvSource({"1,1,5", "3,7,4", "5,73,128", "4,148,140", "9,300,33", "2,1100,20"})
@@ -92,43 +93,25 @@ class GemmTest {
         float[] dense = c0.clone();
         Gemm.gemm(m, n, k, a, 0, k, b, 2, ldb, dense, 1, ldc);
         assertArrayEquals(dense, fast, "dense product");
-    }
 
-    /**
-     * C = r + A B for a sparse A (row i from rowStart[rOff + i], GDN's beta): the bits of the sparse C += A B on a C
-     * whose rows hold those values, whatever C held before (NaN here), in the kernel in use and the portable one;
-     * the padding between rows of C left alone.
-     */
-    @ParameterizedTest
-    @CsvSource({"1,1,5", "3,7,4", "5,73,128", "4,148,140", "9,300,33", "2,1100,20"})
-    void sparseProductFromRowStartsIsTheProductOnThoseRows(int m, int n, int k) {
-        Random r = new Random(m * 37L + n * 11L + k);
-        float[] a = random(m * k, r);
-        for (int i = 0; i < a.length; i++) {
-            if (r.nextInt(10) < 6) {
-                a[i] = 0f;
-            }
-        }
-        int ldb = n + 5;
-        int ldc = n + 3;
-        float[] b = random(2 + k * ldb, r);
+        // C = r + A B (row i from rowStart[2 + i], GDN's beta): the bits of C += A B on a C whose rows hold those
+        // values, whatever C held before (NaN here), the padding between rows of C left alone
         float[] rowStart = random(m + 3, r);
-        SparseRows sparse = SparseRows.of(a, m, k);
         float[] filled = new float[1 + m * ldc];
         java.util.Arrays.fill(filled, Float.NaN);
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(filled, 1 + i * ldc, 1 + i * ldc + n, rowStart[2 + i]);
         }
-        float[] expected = filled.clone();
-        new ScalarGemm().sparse(sparse, null, 0, n, b, 2, ldb, expected, 1, ldc);
-        float[] c0 = new float[filled.length];
-        java.util.Arrays.fill(c0, Float.NaN);
-        float[] fast = c0.clone();
+        float[] expectedFrom = filled.clone();
+        new ScalarGemm().sparse(sparse, null, 0, n, b, 2, ldb, expectedFrom, 1, ldc);
+        float[] nan = new float[filled.length];
+        java.util.Arrays.fill(nan, Float.NaN);
+        fast = nan.clone();
         Gemm.sparseFrom(rowStart, 2, sparse, n, b, 2, ldb, fast, 1, ldc);
-        assertArrayEquals(expected, fast, "kernel " + Gemm.kernelName());
-        float[] portable = c0.clone();
+        assertArrayEquals(expectedFrom, fast, "kernel " + Gemm.kernelName() + " from row starts");
+        portable = nan.clone();
         new ScalarGemm().sparse(sparse, rowStart, 2, n, b, 2, ldb, portable, 1, ldc);
-        assertArrayEquals(expected, portable, "portable kernel");
+        assertArrayEquals(expectedFrom, portable, "portable kernel from row starts");
     }
 
     /**
