@@ -143,8 +143,8 @@ final class VectorGemm implements GemmKernel {
      * every row of C goes through it: eight accumulators per row, one broadcast of a nonzero and eight loads of B per
      * eight fmas (four vectors per strip ran 20 % slower). Then single vectors, then one column at a time with scalar
      * fmas (the same IEEE operation). With row starts, each row's accumulators are loaded from a vector of its start
-     * instead of from C (GDN filled those rows of C with beta in a pass of its own: 6 % of the samples of an analysis
-     * outside its convolutions' GEMMs); loaded either way, as in {@link #micro}.
+     * instead of from C (GDN filled those rows of C with beta in a pass of its own before); loaded either way, as in
+     * {@link #micro}.
      */
     @Override
     public void sparse(SparseRows a, float[] rowStart, int rOff, int n, float[] b, int bOff, int ldb, float[] c,
