@@ -112,8 +112,11 @@ public final class Gemm {
         KERNEL.scaleBySqrt(x, xOff, s, sOff, n, multiply);
     }
 
-    /** {@code C[a.rows x n] += A * B} for a sparse A, on the calling thread (see {@link GemmKernel#sparse}). */
-    public static void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    /**
+     * {@code C[a.rows x n] += A * B} for a sparse A, on the calling thread (see {@link GemmKernel#sparse}): the
+     * kernel's contract, which the tests pin down; the codec itself uses {@link #sparseFrom}.
+     */
+    static void sparse(SparseRows a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         KERNEL.sparse(a, null, 0, n, b, bOff, ldb, c, cOff, ldc);
     }
 

@@ -152,7 +152,7 @@ final class VectorGemm implements GemmKernel {
         int[] start = a.rowStart();
         int[] columns = a.columns();
         float[] values = a.values();
-        float[] startVector = new float[L];
+        float[] startVector = rowStart != null ? SCRATCH.get().start : null; // not in use by run meanwhile
         float[] s = rowStart != null ? startVector : c;
         int step = rowStart != null ? 0 : L; // from one vector of the start to the next: the same one
         int j = 0;
@@ -212,9 +212,9 @@ final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Fills {@code v} with {@code value}; returns 0, where a load of it starts. */
+    /** Fills the first vector of {@code v} with {@code value}; returns 0, where a load of it starts. */
     private static int fillStart(float[] v, float value) {
-        java.util.Arrays.fill(v, value);
+        java.util.Arrays.fill(v, 0, L, value);
         return 0;
     }
 
