@@ -117,7 +117,7 @@ public final class AeicDecoder {
                     oy = r.y();
                 } else {
                     // the tile's latent plus its neighbours' within the overlap, synthesised together
-                    Rectangle lr = Tiling.synthesisWindow(s.width(), s.height(), r, overlap);
+                    Rectangle lr = Tiling.synthesisWindow(s.width(), s.height(), r, overlap, model.net.synthesis);
                     x = model.net.synthesis.forward(latentRegion(s, lr, model, level, latents), null);
                     ox = lr.x * FactorizedModel.STRIDE;
                     oy = lr.y * FactorizedModel.STRIDE;

@@ -106,7 +106,7 @@ public final class AeicEncoder {
      * overlap this equals the whole image's latent at those positions, bit for bit.
      */
     static Tensor analyzeTile(CodecModel model, PlanarImage img, Tiling.TileRect r, int overlap) {
-        Rectangle win = Tiling.analysisWindow(img.width, img.height, r, overlap);
+        Rectangle win = Tiling.analysisWindow(img.width, img.height, r, overlap, model.net.analysis);
         Tensor y = model.net.analysis.forward(regionTensor(img, win.x, win.y, win.width, win.height), null);
         if (overlap == 0) {
             return y;

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.aeic.codec.image.PlanarImage;
+import org.aeic.codec.model.CodecModel;
+import org.aeic.codec.tensor.Tensor;
+import org.aeic.codec.tiling.Tiling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,6 +105,35 @@ class CodecRoundTripTest {
                 }
             }
         }
+    }
+
+    @Test
+    void tileWindowsGiveTheWholeImagesFloats() throws Exception {
+        // the windows are the transforms' receptive fields (Tiling): each tile's latent, and each tile's pixels
+        // synthesised from its window of the latent, equal the whole image's, float for float, before rounding
+        CodecModel model = TestModels.tinyRegistry("tiny-w", 9).require("tiny-w");
+        PlanarImage src = image(250, 170, false, 12);
+        int ts = 64;
+        Tensor whole = AeicEncoder.analyzeTile(model, src, new Tiling.TileRect(0, 0, 250, 170), 0);
+        Tensor pixels = model.net.synthesis.forward(copy(whole), null);
+        for (int i = 0; i < Tiling.tilesAlong(250, ts) * Tiling.tilesAlong(170, ts); i++) {
+            Tiling.TileRect r = Tiling.tileRect(250, 170, ts, i);
+            int lh = Tiling.latentSize(r.height());
+            int lw = Tiling.latentSize(r.width());
+            Tensor y = AeicEncoder.analyzeTile(model, src, r, Tiling.OVERLAP);
+            assertArrayEquals(AeicEncoder.crop(whole, r.y() / 16, r.x() / 16, lh, lw).data, y.data, "latent of tile " + i);
+            Rectangle lr = Tiling.synthesisWindow(250, 170, r, Tiling.OVERLAP, model.net.synthesis);
+            Tensor x = model.net.synthesis.forward(AeicEncoder.crop(whole, lr.y, lr.x, lr.height, lr.width), null);
+            Tensor mine = AeicEncoder.crop(x, r.y() - 16 * lr.y, r.x() - 16 * lr.x, r.height(), r.width());
+            assertArrayEquals(AeicEncoder.crop(pixels, r.y(), r.x(), r.height(), r.width()).data, mine.data,
+                    "pixels of tile " + i);
+        }
+    }
+
+    private static Tensor copy(Tensor t) {
+        Tensor c = new Tensor(t.c, t.h, t.w);
+        System.arraycopy(t.data, 0, c.data, 0, t.data.length);
+        return c;
     }
 
     @Test

@@ -24,6 +24,12 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
+    public int[] inputSpan(int first, int last) {
+        int pad = k / 2; // output o reads inputs o * stride - pad + (0 .. k-1), as ConvGeometry.forConv
+        return new int[] {first * stride - pad, last * stride - pad + k - 1};
+    }
+
+    @Override
     public int[] outputShape(int c, int h, int w) {
         return new int[] {cout, (h + stride - 1) / stride, (w + stride - 1) / stride};
     }

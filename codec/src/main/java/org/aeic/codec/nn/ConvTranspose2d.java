@@ -25,6 +25,12 @@ public final class ConvTranspose2d extends ConvLayer {
     }
 
     @Override
+    public int[] inputSpan(int first, int last) {
+        int pad = k / 2; // input y adds into outputs y * stride - pad + (0 .. k-1), as ConvGeometry.forDeconv
+        return new int[] {Math.floorDiv(first + pad - k + 1 + stride - 1, stride), Math.floorDiv(last + pad, stride)};
+    }
+
+    @Override
     Tensor train(Tensor x, Tape tape) {
         ConvGeometry g = ConvGeometry.forDeconv(cout, x.h, x.w, k, stride);
         int kk = g.patch();

@@ -49,6 +49,11 @@ public final class Gdn implements Layer {
     }
 
     @Override
+    public int[] inputSpan(int first, int last) {
+        return new int[] {first, last}; // per position
+    }
+
+    @Override
     public int[] outputShape(int c, int h, int w) {
         return new int[] {c, h, w};
     }

@@ -22,4 +22,12 @@ public interface Layer {
 
     /** Output shape {c, h, w} for an input of the given shape. */
     int[] outputShape(int c, int h, int w);
+
+    /**
+     * The input positions, along either axis, that outputs {@code first .. last} (inclusive) read: their receptive
+     * field {@code {first, last}}, unclipped (it may reach below 0 or past the input's end, where padding is read).
+     * A tile computed over a window that holds this span of its outputs gets them bit for bit as the whole image
+     * would (see {@link org.aeic.codec.tiling.Tiling}).
+     */
+    int[] inputSpan(int first, int last);
 }

@@ -77,4 +77,13 @@ public final class Sequential implements Layer {
         }
         return s;
     }
+
+    @Override
+    public int[] inputSpan(int first, int last) {
+        int[] span = {first, last};
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            span = layers.get(i).inputSpan(span[0], span[1]);
+        }
+        return span;
+    }
 }
