@@ -9,30 +9,38 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Warm encode and decode times of two builds of AEIC in one JVM, one coding of each in turn (A B B A ...), so that a
- * shared machine's changes of speed hit both alike; run by bench/compare-builds.sh, which runs it twice, the builds
- * loaded in both orders (the one loaded second ran 2-5 % faster here, whichever it was).
+ * Warm encode and decode times in one JVM, taken in turn with something else's, so that a shared machine's changes of
+ * speed hit both alike:
+ * <ul>
+ * <li>{@code ROUNDS IMAGE A.jar B.jar}: two builds of AEIC, one coding of each in turn (A B B A ...); run by
+ * bench/compare-builds.sh, which runs it twice, the builds loaded in both orders (the one loaded second ran 2-5 %
+ * faster here, whichever it was). Prints each build's median milliseconds and the median of the per-round ratios
+ * B / A.
+ * <li>{@code tools ROUNDS QUALITY AEIC.jar ENCODER DECODER EXT IMAGE...}: AEIC's warm encode and decode of each image
+ * beside a process of an image tool's encoder and then its decoder on the same image (in ABBA order), e.g.
+ * {@code "avifenc -s 6 {in} {out}" "avifdec {in} {out}" .avif}; run by bench/speed.sh. Prints the medians of the
+ * per-image ratios AEIC / tool.
+ * </ul>
  *
  * <p>Each build is an aeic.jar with its dependencies (cli/target/aeic.jar), loaded by a class loader of its own and
  * driven through the codec's public API by reflection, so that this file needs only the JDK: {@code java
- * --add-modules jdk.incubator.vector bench/PairedBuilds.java ROUNDS IMAGE A.jar B.jar}. Prints each build's median
- * milliseconds and the median of the per-round ratios B / A.
+ * --add-modules jdk.incubator.vector bench/PairedBuilds.java ARGS...}.
  */
 public final class PairedBuilds {
     private PairedBuilds() {
     }
 
-    /** One build's encoder and decoder, and the image and stream they code. */
+    /** One build's encoder and decoder, and the stream it wrote last. */
     private static final class Build {
         final Object encoder;
         final Method encode;
         final Object decoder;
         final Method decode;
-        final Object image;
+        final Method read;
         final Object noListener;
         byte[] stream;
 
-        Build(Path jar, Path png) throws Exception {
+        Build(Path jar, double quality) throws Exception {
             ClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> encodeOptions = loader.loadClass("org.aeic.codec.EncodeOptions");
@@ -42,18 +50,23 @@ public final class PairedBuilds {
             Class<?> planar = loader.loadClass("org.aeic.codec.image.PlanarImage");
             Class<?> listener = loader.loadClass("org.aeic.codec.TileListener");
             Constructor<?> newEncoder = encoderClass.getConstructor(encodeOptions);
-            encoder = newEncoder.newInstance(encodeOptions.getMethod("defaults").invoke(null));
+            Object options = encodeOptions.getMethod("defaults").invoke(null);
+            encoder = newEncoder.newInstance(encodeOptions.getMethod("withQuality", double.class).invoke(options, quality));
             decoder = decoderClass.getConstructor(decodeOptions)
                     .newInstance(decodeOptions.getMethod("defaults").invoke(null));
             encode = encoderClass.getMethod("encode", planar, listener);
             decode = decoderClass.getMethod("decode", byte[].class);
             noListener = listener.getField("NONE").get(null);
-            image = loader.loadClass("org.aeic.codec.image.ImageLoader").getMethod("read", Path.class, long.class)
-                    .invoke(null, png, 1L << 30);
+            read = loader.loadClass("org.aeic.codec.image.ImageLoader").getMethod("read", Path.class, long.class);
         }
 
-        /** Milliseconds of one encode and one decode of its stream. */
-        double[] once() throws Exception {
+        /** The image at {@code png}, as this build's encoder takes it. */
+        Object image(Path png) throws Exception {
+            return read.invoke(null, png, 1L << 30);
+        }
+
+        /** Milliseconds of one encode of {@code image} and one decode of its stream. */
+        double[] once(Object image) throws Exception {
             long t0 = System.nanoTime();
             stream = (byte[]) encode.invoke(encoder, image, noListener);
             long t1 = System.nanoTime();
@@ -64,15 +77,25 @@ public final class PairedBuilds {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
+        if (args.length >= 8 && args[0].equals("tools")) {
+            tools(args);
+        } else if (args.length == 4) {
+            builds(args);
+        } else {
             System.err.println("usage: java --add-modules jdk.incubator.vector bench/PairedBuilds.java ROUNDS IMAGE"
-                    + " A.jar B.jar");
+                    + " A.jar B.jar\n       ... bench/PairedBuilds.java tools ROUNDS QUALITY AEIC.jar ENCODER DECODER"
+                    + " EXT IMAGE...   (ENCODER, DECODER: command lines with {in} and {out})");
             System.exit(2);
         }
+    }
+
+    private static void builds(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         Path png = Path.of(args[1]);
-        Build a = new Build(Path.of(args[2]), png);
-        Build b = new Build(Path.of(args[3]), png);
+        Build a = new Build(Path.of(args[2]), 4);
+        Build b = new Build(Path.of(args[3]), 4);
+        Object imageA = a.image(png);
+        Object imageB = b.image(png);
         List<double[]> ta = new ArrayList<>();
         List<double[]> tb = new ArrayList<>();
         int warm = Math.max(3, rounds / 3); // rounds before these are the JIT's
@@ -80,11 +103,11 @@ public final class PairedBuilds {
             double[] x;
             double[] y;
             if (r % 2 == 0) {
-                x = a.once();
-                y = b.once();
+                x = a.once(imageA);
+                y = b.once(imageB);
             } else {
-                y = b.once();
-                x = a.once();
+                y = b.once(imageB);
+                x = a.once(imageA);
             }
             if (r >= warm) {
                 ta.add(x);
@@ -106,6 +129,68 @@ public final class PairedBuilds {
             line.append(' ').append(median(ratio));
         }
         System.out.println(line); // for compare-builds.sh
+    }
+
+    private static void tools(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[1]);
+        Build aeic = new Build(Path.of(args[3]), Double.parseDouble(args[2]));
+        String encoder = args[4];
+        String decoder = args[5];
+        Path dir = Files.createTempDirectory("aeic-paired-");
+        Path coded = dir.resolve("coded" + args[6]);
+        Path decoded = dir.resolve("decoded.png");
+        List<Path> pngs = new ArrayList<>();
+        List<Object> images = new ArrayList<>();
+        for (int i = 7; i < args.length; i++) {
+            pngs.add(Path.of(args[i]));
+            images.add(aeic.image(pngs.get(pngs.size() - 1)));
+        }
+        for (int w = 0; w < 5; w++) { // untimed, as aeic eval's warm-up
+            aeic.once(images.get(0));
+        }
+        List<double[]> ratios = new ArrayList<>(); // aeic / tool: encode, decode
+        try {
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < images.size(); i++) {
+                    String in = pngs.get(i).toString();
+                    boolean oursFirst = (r + i) % 2 == 0;
+                    double[] ours = oursFirst ? aeic.once(images.get(i)) : null;
+                    double[] theirs = {process(encoder, in, coded.toString()),
+                            process(decoder, coded.toString(), decoded.toString())};
+                    if (!oursFirst) {
+                        ours = aeic.once(images.get(i));
+                    }
+                    ratios.add(new double[] {ours[0] / theirs[0], ours[1] / theirs[1]});
+                }
+            }
+        } finally {
+            Files.deleteIfExists(coded);
+            Files.deleteIfExists(decoded);
+            Files.deleteIfExists(dir);
+        }
+        String[] what = {"encode", "decode"};
+        for (int p = 0; p < 2; p++) {
+            int at = p;
+            double[] v = ratios.stream().mapToDouble(t -> t[at]).toArray();
+            System.out.printf("warm %s / %s, %d pairs: median x%.2f (x%.2f to x%.2f)%n", what[p],
+                    (p == 0 ? encoder : decoder).split(" ")[0], v.length, median(v),
+                    Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
+        }
+    }
+
+    /** Milliseconds of a process of {@code command} ({in} and {out} replaced), which must succeed. */
+    private static double process(String command, String in, String out) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        for (String word : command.trim().split(" +")) {
+            cmd.add(word.replace("{in}", in).replace("{out}", out));
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static double median(List<double[]> runs, int p) {

@@ -7,7 +7,8 @@
 #    images (mean seconds per image), and on the first image (median of RUNS);
 #  - ratios: AEIC's time divided by the tool's; for the one-shot decode also the median of RUNS ratios of the two
 #    processes run back to back (in ABBA order), which a shared machine's changes of speed between the blocks above
-#    do not skew.
+#    do not skew; and the warm encode and decode paired likewise, each image's warm coding (in one JVM, with
+#    AEIC_JAVA_OPTS) beside the tool's processes on it, two rounds (bench/PairedBuilds.java tools).
 # The tools write PNG, as `aeic decompress` does (avifdec and dwebp with their default PNG output).
 #
 #   bench/speed.sh [IMAGES_DIR] [QUALITY] [RUNS] [AEIC]
@@ -23,7 +24,7 @@ runs=${3:-5}
 aeic=${4:-bin/aeic}
 [[ -d $images ]] || { echo "speed.sh: no image directory $images" >&2; exit 1; }
 exec python3 - "$images" "$quality" "$runs" "$aeic" <<'PY'
-import glob, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import glob, json, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
 
 images_dir, quality, runs, aeic = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 images = sorted(glob.glob(os.path.join(images_dir, "*.png")))
@@ -120,5 +121,18 @@ for name, (enc, dec, ext) in tools.items():
 for name, ratios in paired.items():
     print("one-shot decompress / %s, %d pairs run back to back: median x%.2f (x%.2f to x%.2f)" % (
         "avifdec" if name == "avif" else "dwebp", len(ratios), statistics.median(ratios), min(ratios), max(ratios)))
+# warm codings paired with the tool's processes, image by image (bench/PairedBuilds.java tools): the warm ratios
+# above divide times taken minutes apart, which a shared machine's changes of speed skew
+jar = os.path.join(os.path.dirname(os.path.abspath(aeic)), "..", "cli", "target", "aeic.jar")
+jvm = ["java", "--add-modules", "jdk.incubator.vector"] + shlex.split(os.environ.get("AEIC_JAVA_OPTS", ""))
+for name in paired:
+    enc, dec, ext = tools[name]
+    p = subprocess.run(jvm + ["bench/PairedBuilds.java", "tools", "2", quality, jar, " ".join(enc), " ".join(dec), ext]
+                       + images, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("speed.sh: bench/PairedBuilds.java tools failed: " + p.stderr.strip()[-500:])
+    for line in p.stdout.splitlines():
+        if line.startswith("warm "):
+            print(line + " (2 rounds)")
 shutil.rmtree(tmp)
 PY
