@@ -169,6 +169,11 @@ public final class Gemm {
         return (ld / 16) % 2 == 0 ? ld + 16 : ld;
     }
 
+    /** The columns of C that the kernel computes as one tile (see {@link GemmKernel#columnTile}). */
+    public static int columnTile() {
+        return KERNEL.columnTile();
+    }
+
     /** Threads available to parallel work started from the current thread. */
     public static int parallelism() {
         return ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool().getParallelism()

@@ -8,6 +8,14 @@ package org.aeic.codec.tensor;
  * over k in ascending order, starting from the value C held on entry.
  */
 interface GemmKernel {
+    /**
+     * The columns of C the kernel computes together: columns of a product beyond a multiple of this go through a
+     * tile padded with zeros to it (the portable kernel: 1, none).
+     */
+    default int columnTile() {
+        return 1;
+    }
+
     void gemm(int m, int n, int k,
               float[] a, int aOff, int lda,
               float[] b, int bOff, int ldb,

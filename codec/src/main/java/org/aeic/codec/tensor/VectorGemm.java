@@ -64,6 +64,11 @@ final class VectorGemm implements GemmKernel {
         return MR + "x" + NR / L + "x" + L;
     }
 
+    @Override
+    public int columnTile() {
+        return NR;
+    }
+
     /**
      * Until C2 has compiled them, Vector API calls run a Java fallback that allocates on every operation, about
      * a hundred times slower: without this, a one-shot command spends seconds there (JFR: 40 % of a decode).

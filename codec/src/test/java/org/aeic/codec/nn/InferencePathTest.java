@@ -15,6 +15,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The inference path (banded, parallel) computes what the training path computes, whatever the thread count. */
 class InferencePathTest {
     @Test
+    void transposedConvolutionBandsFillTheGemmsColumnTiles() {
+        for (int w : new int[] {48, 96, 192, 384}) { // Kodak's widths keep bands of 384 columns: whole tiles of 24 or 64
+            assertEquals(384 / w, ConvTranspose2d.bandRows(w, 64));
+            assertEquals(384 / w, ConvTranspose2d.bandRows(w, 24));
+        }
+        // a tiled image's window of 35 latents: 9 rows (315 columns, 5 short of 5 tiles of 64), not 10 (350, 34 short)
+        assertEquals(9, ConvTranspose2d.bandRows(35, 64));
+        assertEquals(2, ConvTranspose2d.bandRows(280, 64)); // 560 columns (16 short), not 280 (40 short)
+        assertEquals(10, ConvTranspose2d.bandRows(35, 1)); // the portable kernel has no column tile
+    }
+
+    @Test
     void inferenceMatchesTrainingForwardAndIgnoresThreadCount() throws Exception {
         FactorizedModel net = new FactorizedModel(8, 12);
         net.initRandom(3);
