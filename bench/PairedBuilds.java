@@ -19,7 +19,7 @@ import java.util.List;
  * <li>{@code tools ROUNDS QUALITY AEIC.jar ENCODER DECODER EXT IMAGE...}: AEIC's warm encode and decode of each image
  * beside a process of an image tool's encoder and then its decoder on the same image (in ABBA order), e.g.
  * {@code "avifenc -s 6 {in} {out}" "avifdec {in} {out}" .avif}; run by bench/speed.sh. Prints the medians of the
- * per-image ratios AEIC / tool.
+ * ratio of the summed times AEIC / tool, and the per-image ratios' median and range.
  * </ul>
  *
  * <p>Each build is an aeic.jar with its dependencies (cli/target/aeic.jar), loaded by a class loader of its own and
@@ -149,6 +149,8 @@ public final class PairedBuilds {
             aeic.once(images.get(0));
         }
         List<double[]> ratios = new ArrayList<>(); // aeic / tool: encode, decode
+        double[] ourSum = new double[2];
+        double[] theirSum = new double[2];
         try {
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < images.size(); i++) {
@@ -161,6 +163,10 @@ public final class PairedBuilds {
                         ours = aeic.once(images.get(i));
                     }
                     ratios.add(new double[] {ours[0] / theirs[0], ours[1] / theirs[1]});
+                    for (int p = 0; p < 2; p++) {
+                        ourSum[p] += ours[p];
+                        theirSum[p] += theirs[p];
+                    }
                 }
             }
         } finally {
@@ -172,8 +178,8 @@ public final class PairedBuilds {
         for (int p = 0; p < 2; p++) {
             int at = p;
             double[] v = ratios.stream().mapToDouble(t -> t[at]).toArray();
-            System.out.printf("warm %s / %s, %d pairs: median x%.2f (x%.2f to x%.2f)%n", what[p],
-                    (p == 0 ? encoder : decoder).split(" ")[0], v.length, median(v),
+            System.out.printf("warm %s / %s, %d pairs: x%.2f of the summed times; median pair x%.2f (x%.2f to x%.2f)%n",
+                    what[p], (p == 0 ? encoder : decoder).split(" ")[0], v.length, ourSum[p] / theirSum[p], median(v),
                     Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
         }
     }
