@@ -124,7 +124,14 @@ for name, ratios in paired.items():
 # warm codings paired with the tool's processes, image by image (bench/PairedBuilds.java tools): the warm ratios
 # above divide times taken minutes apart, which a shared machine's changes of speed skew
 jar = os.path.join(os.path.dirname(os.path.abspath(aeic)), "..", "cli", "target", "aeic.jar")
-jvm = ["java", "--add-modules", "jdk.incubator.vector"] + shlex.split(os.environ.get("AEIC_JAVA_OPTS", ""))
+jvm = ["java", "--add-modules", "jdk.incubator.vector"]
+try:  # huge pages for the heap where the kernel offers them, as bin/aeic gives aeic eval
+    thp = open("/sys/kernel/mm/transparent_hugepage/enabled").read()
+    if "[always]" in thp or "[madvise]" in thp:
+        jvm.append("-XX:+UseTransparentHugePages")
+except OSError:
+    pass
+jvm += shlex.split(os.environ.get("AEIC_JAVA_OPTS", ""))
 for name in paired:
     enc, dec, ext = tools[name]
     p = subprocess.run(jvm + ["bench/PairedBuilds.java", "tools", "2", quality, jar, " ".join(enc), " ".join(dec), ext]
