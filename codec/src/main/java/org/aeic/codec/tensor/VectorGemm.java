@@ -47,6 +47,13 @@ final class VectorGemm implements GemmKernel {
     /** Whether each row group's MR rows of a k-block of A are packed, k after k (the 5 x 2 tile): one index for all. */
     private static final boolean PACK_A = FIVE_BY_TWO;
     private static final int WARM_UP_CALLS = Integer.getInteger("aeic.gemm.warmUpCalls", 30_000);
+    /**
+     * The k of the warm-up's first calls, which C2 compiles the micro-kernel from: it places the kernel's registers by
+     * the loop counts it profiled, and from calls of 2 k the AVX2 kernel's loop kept its array and strides on the
+     * stack (the codec's encode and decode 9-11 % slower than from calls of 48). Below 57: the loop's back-edges of
+     * the first calls then stay under the count at which an on-stack-replacement copy would be compiled first.
+     */
+    private static final int WARM_UP_K = 48;
 
     /**
      * Open once a warm-up has had the micro-kernel compiled by C2 (the launcher makes that compile block the thread
@@ -75,7 +82,7 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        // first the micro-kernel alone, two k per call: C2 compiles it before anything else of this class, and (with
+        // first the micro-kernel alone, WARM_UP_K per call: C2 compiles it before anything else of this class, and (with
         // the launcher's thresholds) before the loop count at which it would compile an on-stack-replacement copy
         // first (0.2-0.36 s of C2's time, spent while the decoder waited). Then, beside vector adds, shapes that take
         // every branch of the driver: a tail of rows or none, a tail of columns or none, and now and then more than
@@ -91,8 +98,8 @@ final class VectorGemm implements GemmKernel {
         warmingUp = true;
         try {
             for (int i = 0; i < WARM_UP_CALLS / 10; i++) {
-                micro(i % 2 == 0 ? ZERO_TILE : null, 2, a, 0, 2, b, 0, NR, c, 0, NR); // both modes: one never seen
-                // would compile as a trap
+                // both modes: one never seen would compile as a trap
+                micro(i % 2 == 0 ? ZERO_TILE : null, WARM_UP_K, a, 0, WARM_UP_K, b, 0, NR, c, 0, NR);
             }
         } finally {
             MICRO_COMPILED.countDown();
@@ -534,16 +541,16 @@ final class VectorGemm implements GemmKernel {
         FloatVector c10=FloatVector.fromArray(S,s,s1), c11=FloatVector.fromArray(S,s,s1+L), c12=FloatVector.fromArray(S,s,s1+2*L);
         FloatVector c20=FloatVector.fromArray(S,s,s2), c21=FloatVector.fromArray(S,s,s2+L), c22=FloatVector.fromArray(S,s,s2+2*L);
         FloatVector c30=FloatVector.fromArray(S,s,s3), c31=FloatVector.fromArray(S,s,s3+L), c32=FloatVector.fromArray(S,s,s3+2*L);
-        int a1=ai+lda,a2=a1+lda,a3=a2+lda;
-        // B's index advances by ldb: as bi + kk * ldb, C2 17 multiplied it afresh each k, with ldb and bi read from the
-        // stack, in a loop whose issue of about 37 instructions per 12 fmas, not the fma units, set its pace (AVX2
-        // encode and decode of kodim01 both 0.923 of their time before, bench/compare-builds.sh, 40 rounds each order)
-        for (int kk=0,bk=bi;kk<kc;kk++,bk+=ldb){
+        // one running index for A's rows (the others at lda, 2 lda, 3 lda from it) and one for B's, not kk: C2 17 kept
+        // fewer values on the stack, and multiplied B's index afresh each k as bi + kk * ldb (a kernel harness of the
+        // second convolution's shape, one thread: 100-104 GFLOPS against 88-90; 117 is the FMA peak)
+        int l2=2*lda,l3=3*lda;
+        for (int end=ai+kc,bk=bi;ai<end;ai++,bk+=ldb){
           FloatVector b0=FloatVector.fromArray(S,b,bk), b1=FloatVector.fromArray(S,b,bk+L), b2=FloatVector.fromArray(S,b,bk+2*L);
-          FloatVector x=FloatVector.broadcast(S,a[ai+kk]); c00=x.fma(b0,c00); c01=x.fma(b1,c01); c02=x.fma(b2,c02);
-          x=FloatVector.broadcast(S,a[a1+kk]); c10=x.fma(b0,c10); c11=x.fma(b1,c11); c12=x.fma(b2,c12);
-          x=FloatVector.broadcast(S,a[a2+kk]); c20=x.fma(b0,c20); c21=x.fma(b1,c21); c22=x.fma(b2,c22);
-          x=FloatVector.broadcast(S,a[a3+kk]); c30=x.fma(b0,c30); c31=x.fma(b1,c31); c32=x.fma(b2,c32);
+          FloatVector x=FloatVector.broadcast(S,a[ai]); c00=x.fma(b0,c00); c01=x.fma(b1,c01); c02=x.fma(b2,c02);
+          x=FloatVector.broadcast(S,a[ai+lda]); c10=x.fma(b0,c10); c11=x.fma(b1,c11); c12=x.fma(b2,c12);
+          x=FloatVector.broadcast(S,a[ai+l2]); c20=x.fma(b0,c20); c21=x.fma(b1,c21); c22=x.fma(b2,c22);
+          x=FloatVector.broadcast(S,a[ai+l3]); c30=x.fma(b0,c30); c31=x.fma(b1,c31); c32=x.fma(b2,c32);
         }
         c00.intoArray(c,ci); c01.intoArray(c,ci+L); c02.intoArray(c,ci+2*L); c10.intoArray(c,c1); c11.intoArray(c,c1+L); c12.intoArray(c,c1+2*L);
         c20.intoArray(c,c2); c21.intoArray(c,c2+L); c22.intoArray(c,c2+2*L); c30.intoArray(c,c3); c31.intoArray(c,c3+L); c32.intoArray(c,c3+2*L);
