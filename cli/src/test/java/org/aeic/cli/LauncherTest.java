@@ -82,7 +82,8 @@ class LauncherTest {
         int quiet = jvm.indexOf("-XX:CompileCommand=quiet");
         assertTrue(quiet >= 0 && quiet < jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,"), jvm);
         assertFalse(r.out().contains("CompileCommand:"), r.out());
-        assertTrue(jvm.contains("-Daeic.gemm.warmUpCalls=3000") && jvm.contains("-Daeic.gemm.sparse=false"), jvm);
+        assertTrue(jvm.contains("-Daeic.gemm.warmUpCalls=3000") && jvm.contains("-Daeic.gemm.warmUpK=2")
+                && jvm.contains("-Daeic.gemm.sparse=false"), jvm);
         // the micro-kernel's own threshold after the class-wide one: the JVM takes the last command that matches
         int kernel = jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::micro*,0.01");
         assertTrue(kernel > jvm.indexOf("-XX:CompileCommand=CompileThresholdScaling,org.aeic.codec.tensor.VectorGemm::*,0.1"), jvm);

@@ -50,10 +50,12 @@ final class VectorGemm implements GemmKernel {
     /**
      * The k of the warm-up's first calls, which C2 compiles the micro-kernel from: it places the kernel's registers by
      * the loop counts it profiled, and from calls of 2 k the AVX2 kernel's loop kept its array and strides on the
-     * stack (the codec's encode and decode 9-11 % slower than from calls of 48). Below 57: the loop's back-edges of
-     * the first calls then stay under the count at which an on-stack-replacement copy would be compiled first.
+     * stack (the codec's warm encode and decode 9-11 % slower than from calls of 48). Below 57: the loop's back-edges
+     * of the first calls then stay under the count at which an on-stack-replacement copy would be compiled first.
+     * {@code -Daeic.gemm.warmUpK}: the launcher's one-image commands take 2, which compiled faster there (one-shot
+     * compress 0.06 s and decompress 0.025 s less, medians of 12 and 16 ABBA pairs).
      */
-    private static final int WARM_UP_K = 48;
+    private static final int WARM_UP_K = Math.max(1, Math.min(KC, Integer.getInteger("aeic.gemm.warmUpK", 48)));
 
     /**
      * Open once a warm-up has had the micro-kernel compiled by C2 (the launcher makes that compile block the thread
