@@ -50,8 +50,9 @@ final class VectorGemm implements GemmKernel {
     /**
      * The k of the warm-up's first calls, which C2 compiles the micro-kernel from: it places the kernel's registers by
      * the loop counts it profiled, and from calls of 2 k the AVX2 kernel's loop kept its array and strides on the
-     * stack (the codec's warm encode and decode 9-11 % slower than from calls of 48). Below 57: the loop's back-edges
-     * of the first calls then stay under the count at which an on-stack-replacement copy would be compiled first.
+     * stack (bench/compare-builds.sh against the kernel before 7fe9f21, kodim01: calls of 2 k 1.02, of 128 k 0.93; the
+     * new kernel with calls of 48 k 0.89-0.94 on three images). Below 57: the loop's back-edges of the first calls then
+     * stay under the count at which an on-stack-replacement copy would be compiled first.
      * {@code -Daeic.gemm.warmUpK}: the launcher's one-image commands take 2, which compiled faster there (one-shot
      * compress 0.06 s and decompress 0.025 s less, medians of 12 and 16 ABBA pairs).
      */
@@ -84,8 +85,8 @@ final class VectorGemm implements GemmKernel {
      */
     @Override
     public void warmUp() {
-        // first the micro-kernel alone, WARM_UP_K per call: C2 compiles it before anything else of this class, and (with
-        // the launcher's thresholds) before the loop count at which it would compile an on-stack-replacement copy
+        // first the micro-kernel alone, WARM_UP_K per call: C2 compiles it before anything else of this class, and
+        // (with the launcher's thresholds) before the loop count at which it would compile an on-stack-replacement copy
         // first (0.2-0.36 s of C2's time, spent while the decoder waited). Then, beside vector adds, shapes that take
         // every branch of the driver: a tail of rows or none, a tail of columns or none, and now and then more than
         // one k-block and column block. A branch that the warm-up never took is compiled as a trap: the codec's first

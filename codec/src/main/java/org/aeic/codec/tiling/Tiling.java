@@ -85,7 +85,7 @@ public final class Tiling {
      * The pixels the analysis of tile {@code r} reads: the tile plus what the receptive field of its latent reaches
      * around it (widened to the stride), no more than {@code overlap}, within the image as it is padded to the stride
      * (all edges multiples of the stride). Reading further would give the same latent bit for bit, at more cost: the
-     * 64-pixel overlap made an interior 512-pixel tile's analysis 1.56 times its own area, the field makes it 1.20 times.
+     * 64-pixel overlap made an interior 512-pixel tile's analysis 1.56 times its own area, the field 1.20 times.
      */
     public static Rectangle analysisWindow(int width, int height, TileRect r, int overlap, Layer analysis) {
         int s = FactorizedModel.STRIDE;
