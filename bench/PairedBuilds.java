@@ -15,11 +15,11 @@ import java.util.List;
  * <li>{@code ROUNDS IMAGE A.jar B.jar}: two builds of AEIC, one coding of each in turn (A B B A ...); run by
  * bench/compare-builds.sh, which runs it twice, the builds loaded in both orders (the one loaded second ran 2-5 %
  * faster here, whichever it was). Prints each build's median milliseconds and the median of the per-round ratios
- * B / A.
+ * B / A, with its 95 % confidence interval.
  * <li>{@code tools ROUNDS QUALITY AEIC.jar ENCODER DECODER EXT IMAGE...}: AEIC's warm encode and decode of each image
  * beside a process of an image tool's encoder and then its decoder on the same image (in ABBA order), e.g.
  * {@code "avifenc -s 6 {in} {out}" "avifdec {in} {out}" .avif}; run by bench/speed.sh. Prints the medians of the
- * ratio of the summed times AEIC / tool, and the per-image ratios' median and range.
+ * ratio of the summed times AEIC / tool, and the per-image ratios' median, its 95 % confidence interval and range.
  * </ul>
  *
  * <p>Each build is an aeic.jar with its dependencies (cli/target/aeic.jar), loaded by a class loader of its own and
@@ -124,8 +124,8 @@ public final class PairedBuilds {
             for (int r = 0; r < rounds; r++) {
                 ratio[r] = tb.get(r)[p] / ta.get(r)[p];
             }
-            System.out.printf("%s: A %.1f ms, B %.1f ms (medians), B / A %.3f (median of %d paired rounds)%n",
-                    what[p], median(ta, p), median(tb, p), median(ratio), rounds);
+            System.out.printf("%s: A %.1f ms, B %.1f ms (medians), B / A %.3f (median of %d paired rounds; %s)%n",
+                    what[p], median(ta, p), median(tb, p), median(ratio), rounds, medianInterval(ratio, "%.3f"));
             line.append(' ').append(median(ratio));
         }
         System.out.println(line); // for compare-builds.sh
@@ -178,9 +178,10 @@ public final class PairedBuilds {
         for (int p = 0; p < 2; p++) {
             int at = p;
             double[] v = ratios.stream().mapToDouble(t -> t[at]).toArray();
-            System.out.printf("warm %s / %s, %d pairs: x%.2f of the summed times; median pair x%.2f (x%.2f to x%.2f)%n",
-                    what[p], (p == 0 ? encoder : decoder).split(" ")[0], v.length, ourSum[p] / theirSum[p], median(v),
-                    Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
+            System.out.printf("warm %s / %s, %d pairs: x%.2f of the summed times; median pair x%.2f (%s; all x%.2f to"
+                    + " x%.2f)%n", what[p], (p == 0 ? encoder : decoder).split(" ")[0], v.length,
+                    ourSum[p] / theirSum[p], median(v), medianInterval(v, "x%.2f"), Arrays.stream(v).min().orElse(0),
+                    Arrays.stream(v).max().orElse(0));
         }
     }
 
@@ -207,5 +208,27 @@ public final class PairedBuilds {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * "95 % interval LO-HI": where the median of the pairs' ratios lies with 95 % confidence, without assuming how
+     * they are distributed: the order statistics t + 1 and n - t of n ratios, t the most with P(Binomial(n, 1/2)
+     * <= t) <= 2.5 %. It takes the pairs as independent, which a shared machine's slow spells make only roughly so.
+     * Under 6 pairs no such t exists: "range LO-HI" then.
+     */
+    static String medianInterval(double[] v, String format) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        double pmf = Math.pow(0.5, n);
+        double below = pmf; // P(Binomial(n, 1/2) <= t)
+        int t = -1;
+        while (below <= 0.025) {
+            t++;
+            pmf = pmf * (n - t) / (t + 1);
+            below += pmf;
+        }
+        return t < 0 ? "range " + String.format(format, s[0]) + "-" + String.format(format, s[n - 1])
+                : "95 % interval " + String.format(format, s[t]) + "-" + String.format(format, s[n - 1 - t]);
     }
 }

@@ -118,9 +118,20 @@ for name, (enc, dec, ext) in tools.items():
             t, a = run(theirs)[0], run(ours)[0]
         ratios.append(a / t)
     paired[name] = ratios
+def interval(v):
+    """The median's 95 % confidence interval, distribution-free, as medianInterval in bench/PairedBuilds.java."""
+    s, n = sorted(v), len(v)
+    pmf = below = 0.5 ** n
+    t = -1
+    while below <= 0.025:
+        t += 1
+        pmf = pmf * (n - t) / (t + 1)
+        below += pmf
+    return "range x%.2f-x%.2f" % (s[0], s[-1]) if t < 0 else "95 %% interval x%.2f-x%.2f" % (s[t], s[n - 1 - t])
 for name, ratios in paired.items():
-    print("one-shot decompress / %s, %d pairs run back to back: median x%.2f (x%.2f to x%.2f)" % (
-        "avifdec" if name == "avif" else "dwebp", len(ratios), statistics.median(ratios), min(ratios), max(ratios)))
+    print("one-shot decompress / %s, %d pairs run back to back: median x%.2f (%s; all x%.2f to x%.2f)" % (
+        "avifdec" if name == "avif" else "dwebp", len(ratios), statistics.median(ratios), interval(ratios),
+        min(ratios), max(ratios)))
 # warm codings paired with the tool's processes, image by image (bench/PairedBuilds.java tools): the warm ratios
 # above divide times taken minutes apart, which a shared machine's changes of speed skew
 jar = os.path.join(os.path.dirname(os.path.abspath(aeic)), "..", "cli", "target", "aeic.jar")
