@@ -40,7 +40,8 @@ public final class PairedBuilds {
         final Object noListener;
         byte[] stream;
 
-        Build(Path jar, double quality) throws Exception {
+        /** @param quality the encoder's quality, or null for the build's own default */
+        Build(Path jar, Double quality) throws Exception {
             ClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> encodeOptions = loader.loadClass("org.aeic.codec.EncodeOptions");
@@ -51,7 +52,8 @@ public final class PairedBuilds {
             Class<?> listener = loader.loadClass("org.aeic.codec.TileListener");
             Constructor<?> newEncoder = encoderClass.getConstructor(encodeOptions);
             Object options = encodeOptions.getMethod("defaults").invoke(null);
-            encoder = newEncoder.newInstance(encodeOptions.getMethod("withQuality", double.class).invoke(options, quality));
+            encoder = newEncoder.newInstance(quality == null ? options
+                    : encodeOptions.getMethod("withQuality", double.class).invoke(options, quality));
             decoder = decoderClass.getConstructor(decodeOptions)
                     .newInstance(decodeOptions.getMethod("defaults").invoke(null));
             encode = encoderClass.getMethod("encode", planar, listener);
@@ -92,8 +94,8 @@ public final class PairedBuilds {
     private static void builds(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         Path png = Path.of(args[1]);
-        Build a = new Build(Path.of(args[2]), 4);
-        Build b = new Build(Path.of(args[3]), 4);
+        Build a = new Build(Path.of(args[2]), null);
+        Build b = new Build(Path.of(args[3]), null);
         Object imageA = a.image(png);
         Object imageB = b.image(png);
         List<double[]> ta = new ArrayList<>();
@@ -216,7 +218,7 @@ public final class PairedBuilds {
      * <= t) <= 2.5 %. It takes the pairs as independent, which a shared machine's slow spells make only roughly so.
      * Under 6 pairs no such t exists: "range LO-HI" then.
      */
-    static String medianInterval(double[] v, String format) {
+    private static String medianInterval(double[] v, String format) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
