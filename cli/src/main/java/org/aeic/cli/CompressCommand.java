@@ -103,6 +103,7 @@ final class CompressCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "not writing a binary stream to the terminal: redirect standard output, or give -o FILE");
         }
+        Outputs.requireInput(in);
         Path target = toStdout ? null : out == null ? Outputs.withExtension(in, ".aeic") : out;
         if (target != null) {
             if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {

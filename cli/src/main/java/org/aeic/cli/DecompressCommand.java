@@ -81,6 +81,7 @@ final class DecompressCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "not writing a binary image to the terminal: redirect standard output, or give -o FILE");
         }
+        Outputs.requireInput(in);
         Path target = toStdout ? null : out == null ? Outputs.withExtension(in, ".png") : out;
         // an unknown extension is a usage error, found before decoding
         String fmt = asked != null ? asked : target != null ? usage(() -> ImageSaver.formatForPath(target)) : "png";

@@ -26,6 +26,16 @@ final class Outputs {
         }
     }
 
+    /**
+     * A single input file must exist before anything is said about the output: a missing input named as "output
+     * exists" sent the user after the wrong file. Standard input ({@code -}) is not checked.
+     */
+    static void requireInput(Path in) throws CliException {
+        if (!Stdio.isDash(in) && !Files.exists(in)) {
+            throw new CliException("no such file: " + in);
+        }
+    }
+
     /** Checks that {@code out} may be written: its directory exists, and it is new unless {@code force}. */
     static void checkWritable(Path out, boolean force) throws CliException {
         Path dir = out.toAbsolutePath().getParent();

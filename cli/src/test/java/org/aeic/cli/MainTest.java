@@ -537,6 +537,18 @@ class MainTest {
         assertFailure(run("decompress", aeic), "nope.aeic");
         assertFailure(run("info", aeic), "nope.aeic");
         assertFiles(dir);
+        // an existing output does not hide the missing input: the message names the input, not the output
+        byte[] keep = "keep me".getBytes(StandardCharsets.US_ASCII);
+        Path outAeic = Files.write(dir.resolve("out.aeic"), keep);
+        Path outPng = Files.write(dir.resolve("out.png"), keep);
+        Result c = run("compress", png, "-o", outAeic);
+        assertFailure(c, "no such file", "nope.png");
+        assertFalse(c.err.contains("exists"), c::toString);
+        Result d = run("decompress", aeic, "-o", outPng);
+        assertFailure(d, "no such file", "nope.aeic");
+        assertFalse(d.err.contains("exists"), d::toString);
+        assertArrayEquals(keep, Files.readAllBytes(outAeic));
+        assertArrayEquals(keep, Files.readAllBytes(outPng));
     }
 
     @Test
