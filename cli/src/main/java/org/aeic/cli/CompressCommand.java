@@ -103,14 +103,8 @@ final class CompressCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "not writing a binary stream to the terminal: redirect standard output, or give -o FILE");
         }
-        Outputs.requireInput(in);
         Path target = toStdout ? null : out == null ? Outputs.withExtension(in, ".aeic") : out;
-        if (target != null) {
-            if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-                throw new CliException("output would overwrite the input: " + target);
-            }
-            Outputs.checkWritable(target, common.force);
-        }
+        Outputs.checkOneFile(in, target, common.force);
         RateSearch.Result r;
         try {
             r = encodeForRate(read(in, opts.limits().maxPixels(), progress), opts, registry, progress);

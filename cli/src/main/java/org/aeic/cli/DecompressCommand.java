@@ -81,16 +81,10 @@ final class DecompressCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "not writing a binary image to the terminal: redirect standard output, or give -o FILE");
         }
-        Outputs.requireInput(in);
         Path target = toStdout ? null : out == null ? Outputs.withExtension(in, ".png") : out;
         // an unknown extension is a usage error, found before decoding
         String fmt = asked != null ? asked : target != null ? usage(() -> ImageSaver.formatForPath(target)) : "png";
-        if (target != null) {
-            if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-                throw new CliException("output would overwrite the input: " + target);
-            }
-            Outputs.checkWritable(target, common.force);
-        }
+        Outputs.checkOneFile(in, target, common.force);
         DecodedImage img;
         try {
             progress.status("reading " + (Stdio.isDash(in) ? "standard input" : in));

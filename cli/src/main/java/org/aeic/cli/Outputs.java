@@ -27,13 +27,21 @@ final class Outputs {
     }
 
     /**
-     * A single input file must exist before anything is said about the output: a missing input named as "output
-     * exists" sent the user after the wrong file. Standard input ({@code -}) is not checked.
+     * One input file and its output ({@code null}: standard output), before any work: the input exists (standard input,
+     * {@code -}, is not checked), the output is not the input, and may be written. The input first: a missing input
+     * named as "output exists" sent the user after the wrong file.
      */
-    static void requireInput(Path in) throws CliException {
+    static void checkOneFile(Path in, Path target, boolean force) throws CliException {
         if (!Stdio.isDash(in) && !Files.exists(in)) {
             throw new CliException("no such file: " + in);
         }
+        if (target == null) {
+            return;
+        }
+        if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+            throw new CliException("output would overwrite the input: " + target);
+        }
+        checkWritable(target, force);
     }
 
     /** Checks that {@code out} may be written: its directory exists, and it is new unless {@code force}. */
