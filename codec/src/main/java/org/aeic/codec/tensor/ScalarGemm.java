@@ -6,12 +6,40 @@ package org.aeic.codec.tensor;
  * multiply-add over two arrays indexed alike ({@code ct[j] = fma(av, br[j], ct[j])}): C2 vectorises
  * that form, but not one whose two arrays sit at different offsets (they might overlap), which made
  * the straightforward loop about 10 times slower. So each k-block of B is packed into row arrays and
- * each row of C is worked on in a copy, four rows and two k at a time. Blocking over k keeps the packed panel in
- * cache.
+ * each row of C is worked on in a copy, four rows and two or four k at a time ({@link #kPerPass}). Blocking over k
+ * keeps the packed panel in cache.
  */
 final class ScalarGemm implements GemmKernel {
     private static final int KC = 128;
     private static final int NC = 1024;
+    /**
+     * k per pass over four rows of C, 2 or 4. Java 17's C2 vectorises the loop of two k and not the one of four (which
+     * then ran 2.4-2.7 times slower per Kodak coding); JDK 25's vectorises both, and four took 0.68 of two's time to
+     * encode kodim01 and 0.82 to decode it ({@code bench/compare-builds.sh} with {@code -Daeic.gemm=scalar}, 20 rounds
+     * per order; {@code aeic eval} of kodim01-06, two runs each: encode 0.56-0.79 -> 0.43-0.49 s, decode 0.68-0.94 ->
+     * 0.50-0.51 s). JDKs in between are unmeasured and get two. {@code -Daeic.gemm.portableK=2} or {@code 4} picks
+     * one (GemmTest runs both); the bits are the same.
+     */
+    private final int kPerPass;
+
+    ScalarGemm() {
+        this(defaultKPerPass());
+    }
+
+    ScalarGemm(int kPerPass) {
+        if (kPerPass != 2 && kPerPass != 4) {
+            throw new IllegalArgumentException("k per pass: 2 or 4, not " + kPerPass);
+        }
+        this.kPerPass = kPerPass;
+    }
+
+    private static int defaultKPerPass() {
+        String forced = System.getProperty("aeic.gemm.portableK", "");
+        if (forced.equals("2") || forced.equals("4")) {
+            return Integer.parseInt(forced);
+        }
+        return Runtime.version().feature() >= 25 ? 4 : 2;
+    }
     private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[KC][NC]);
     private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[4][NC]);
 
@@ -34,6 +62,17 @@ final class ScalarGemm implements GemmKernel {
                     }
                     int a0 = aOff + i * lda + k0;
                     int kk = 0;
+                    if (kPerPass == 4) {
+                        for (; kk + 4 <= kc; kk += 4) {
+                            int p = a0 + kk;
+                            int q = p + lda;
+                            int u = q + lda;
+                            int v = u + lda;
+                            fmaRowsFourTimes(a[p], a[p + 1], a[p + 2], a[p + 3], a[q], a[q + 1], a[q + 2], a[q + 3],
+                                    a[u], a[u + 1], a[u + 2], a[u + 3], a[v], a[v + 1], a[v + 2], a[v + 3], panel[kk],
+                                    panel[kk + 1], panel[kk + 2], panel[kk + 3], rows[0], rows[1], rows[2], rows[3], nc);
+                        }
+                    }
                     for (; kk + 2 <= kc; kk += 2) {
                         int p = a0 + kk;
                         fmaRowsTwice(a[p], a[p + 1], a[p + lda], a[p + lda + 1], a[p + 2 * lda], a[p + 2 * lda + 1],
@@ -127,6 +166,23 @@ final class ScalarGemm implements GemmKernel {
             c1[j] = fma(a11, x1, fma(a10, x0, c1[j]));
             c2[j] = fma(a21, x1, fma(a20, x0, c2[j]));
             c3[j] = fma(a31, x1, fma(a30, x0, c3[j]));
+        }
+    }
+
+    /** {@link #fmaRowsTwice} for k to k + 3: four fmas per element of C per load and store, in ascending k. */
+    private static void fmaRowsFourTimes(float a00, float a01, float a02, float a03, float a10, float a11, float a12,
+                                         float a13, float a20, float a21, float a22, float a23, float a30, float a31,
+                                         float a32, float a33, float[] b0, float[] b1, float[] b2, float[] b3,
+                                         float[] c0, float[] c1, float[] c2, float[] c3, int nc) {
+        for (int j = 0; j < nc; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            float x2 = b2[j];
+            float x3 = b3[j];
+            c0[j] = fma(a03, x3, fma(a02, x2, fma(a01, x1, fma(a00, x0, c0[j]))));
+            c1[j] = fma(a13, x3, fma(a12, x2, fma(a11, x1, fma(a10, x0, c1[j]))));
+            c2[j] = fma(a23, x3, fma(a22, x2, fma(a21, x1, fma(a20, x0, c2[j]))));
+            c3[j] = fma(a33, x3, fma(a32, x2, fma(a31, x1, fma(a30, x0, c3[j]))));
         }
     }
 

@@ -31,6 +31,11 @@ class GemmTest {
         float[] scalar = c0.clone();
         Gemm.gemmScalar(m, n, k, a, 0, k, b, 0, n, scalar, 0, n);
         assertArrayEquals(scalar, fast, "kernel " + Gemm.kernelName() + " vs portable kernel");
+        for (int pass : new int[] {2, 4}) { // both loops of the portable kernel, whichever this JDK gets
+            float[] portable = c0.clone();
+            new ScalarGemm(pass).gemm(m, n, k, a, 0, k, b, 0, n, portable, 0, n);
+            assertArrayEquals(fast, portable, "portable kernel, " + pass + " k per pass");
+        }
 
         for (int threads : new int[] {1, 2, 3}) {
             float[] par = c0.clone();
