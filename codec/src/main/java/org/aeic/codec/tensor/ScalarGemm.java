@@ -12,6 +12,8 @@ package org.aeic.codec.tensor;
 final class ScalarGemm implements GemmKernel {
     private static final int KC = 128;
     private static final int NC = 1024;
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[KC][NC]);
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[4][NC]);
     /**
      * k per pass over four rows of C, 2 or 4. Java 17's C2 vectorises the loop of two k and not the one of four (which
      * then ran 2.4-2.7 times slower per Kodak coding); JDK 25's vectorises both, and four took 0.68 of two's time to
@@ -40,8 +42,6 @@ final class ScalarGemm implements GemmKernel {
         }
         return Runtime.version().feature() >= 25 ? 4 : 2;
     }
-    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[KC][NC]);
-    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[4][NC]);
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
