@@ -11,7 +11,10 @@ public final class CodingKernel {
     private CodingKernel() {
     }
 
-    /** e.g. "vector, 6x4x16 tile" (rows x vectors x floats), "scalar", or "scalar, fma emulated". */
+    /**
+     * e.g. "vector, 6x4x16 tile" (rows x vectors x floats), "scalar, without --add-modules jdk.incubator.vector" (the
+     * JVM lacks the Vector API module, which only its command line can add), "scalar, fma emulated", or "scalar".
+     */
     public static String description() {
         return Gemm.kernelDescription();
     }

@@ -13,11 +13,15 @@ class CodingKernelTest {
     @Test
     void describesTheKernelInUse() throws Exception {
         String d = CodingKernel.description();
-        assertTrue(d.matches("vector, [0-9]+x[0-9]+x[0-9]+ tile|scalar|scalar, fma emulated"), d);
+        assertTrue(d.matches("vector, [0-9]+x[0-9]+x[0-9]+ tile|scalar|scalar, fma emulated"
+                + "|scalar, without --add-modules jdk\\.incubator\\.vector"), d);
         String told = System.getProperty("aeic.fma", "");
         if (told.equals("emulated")) {
             assertEquals("scalar, fma emulated", d);
         }
+        // without the module the report names the flag that would bring the fast kernel (the plain-jvm execution)
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(!module && !CodingKernel.fmaEmulated(), d.endsWith("without --add-modules jdk.incubator.vector"), d);
         // no option: on x86 HotSpot's UseFMA is read through JMX, and a CPU whose flags list fma and avx has it on
         Path cpuinfo = Path.of("/proc/cpuinfo");
         String flags = Files.isReadable(cpuinfo) ? Files.readAllLines(cpuinfo).stream()

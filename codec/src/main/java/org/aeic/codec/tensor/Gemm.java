@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
  * common pool.
  */
 public final class Gemm {
+    /** Whether the JVM was started with the Vector API module ({@code --add-modules jdk.incubator.vector}). */
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final GemmKernel KERNEL = select();
     private static final int MIN_PARALLEL_COLUMNS = 256;
     /** {@code -Daeic.gemm.sparse=false}: GDN's product always dense (see {@link #sparseFaster}). */
@@ -27,8 +29,7 @@ public final class Gemm {
     private static GemmKernel select() {
         String forced = System.getProperty("aeic.gemm", "");
         // without an fma instruction the Vector API's fma runs a Java fallback, hundreds of times slower
-        if (!forced.equals("scalar") && FusedMultiplyAdd.IN_HARDWARE
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (!forced.equals("scalar") && FusedMultiplyAdd.IN_HARDWARE && VECTOR_MODULE) {
             try {
                 return (GemmKernel) Class.forName("org.aeic.codec.tensor.VectorGemm")
                         .getDeclaredConstructor().newInstance();
@@ -55,11 +56,20 @@ public final class Gemm {
         return KERNEL instanceof ScalarGemm ? "scalar" : "vector";
     }
 
-    /** The kernel and its register tile, e.g. "vector, 6x4x16 tile" (rows x vectors x floats), for reports. */
+    /**
+     * The kernel and its register tile, e.g. "vector, 6x4x16 tile" (rows x vectors x floats), for reports; the
+     * portable one says why where the user can change it: "scalar, fma emulated", or "scalar, without --add-modules
+     * jdk.incubator.vector" (a plain {@code java -jar}, or an application using the ImageIO plugin, 2-2.6 times slower
+     * per image), else "scalar" ({@code -Daeic.gemm=scalar}).
+     */
     public static String kernelDescription() {
-        return KERNEL instanceof ScalarGemm ? fmaEmulated() ? "scalar, fma emulated" : "scalar"
-                : "vector, " + VectorGemm.tile() + " tile";
+        if (!(KERNEL instanceof ScalarGemm)) {
+            return "vector, " + VectorGemm.tile() + " tile";
+        }
+        return fmaEmulated() ? "scalar, fma emulated" : !VECTOR_MODULE ? "scalar, without " + VECTOR_FLAG : "scalar";
     }
+
+    private static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
 
     /** Whether the JVM has no fma instruction to use, so the portable kernel emulates it ({@link FusedMultiplyAdd}). */
     public static boolean fmaEmulated() {
