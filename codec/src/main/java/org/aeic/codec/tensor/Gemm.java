@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 public final class Gemm {
     /** Whether the JVM was started with the Vector API module ({@code --add-modules jdk.incubator.vector}). */
     private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
     private static final GemmKernel KERNEL = select();
     private static final int MIN_PARALLEL_COLUMNS = 256;
     /** {@code -Daeic.gemm.sparse=false}: GDN's product always dense (see {@link #sparseFaster}). */
@@ -68,8 +69,6 @@ public final class Gemm {
         }
         return fmaEmulated() ? "scalar, fma emulated" : !VECTOR_MODULE ? "scalar, without " + VECTOR_FLAG : "scalar";
     }
-
-    private static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
 
     /** Whether the JVM has no fma instruction to use, so the portable kernel emulates it ({@link FusedMultiplyAdd}). */
     public static boolean fmaEmulated() {
@@ -188,11 +187,5 @@ public final class Gemm {
     public static int parallelism() {
         return ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool().getParallelism()
                 : ForkJoinPool.getCommonPoolParallelism() + 1;
-    }
-
-    /** Runs the portable kernel regardless of the JVM (tests compare the two). */
-    static void gemmScalar(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc) {
-        new ScalarGemm().gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 }

@@ -29,7 +29,7 @@ class GemmTest {
         float[] fast = c0.clone();
         Gemm.gemm(m, n, k, a, 0, k, b, 0, n, fast, 0, n);
         float[] scalar = c0.clone();
-        Gemm.gemmScalar(m, n, k, a, 0, k, b, 0, n, scalar, 0, n);
+        new ScalarGemm().gemm(m, n, k, a, 0, k, b, 0, n, scalar, 0, n);
         assertArrayEquals(scalar, fast, "kernel " + Gemm.kernelName() + " vs portable kernel");
         for (int pass : new int[] {2, 4}) { // both loops of the portable kernel, whichever this JDK gets
             float[] portable = c0.clone();
